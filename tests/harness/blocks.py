@@ -1,0 +1,97 @@
+"""Finding the Python blocks of a page and the Output block shown under each.
+
+sybil's own Markdown parser only runs fences whose info string is exactly ``python``; a ``py`` fence or a
+``python title="x.py"`` fence would be skipped and "pass". This parser reads the whole info string, in
+either of the forms pymdownx.superfences accepts (``python title="x"`` and ``{ .python title="x" }``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sybil import Document, Region
+from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
+
+PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
+OUTPUT_TITLE = "Output"
+
+_INFO = re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE)
+_LANGUAGE = re.compile(r"^\s*(?:\{\s*)?\.?(?P<language>[\w+-]*)")
+_ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)="(?P<value>[^"]*)"')
+
+
+@dataclass(frozen=True)
+class Fence:
+    language: str
+    attributes: dict[str, str]
+    source: str
+    start: int  # character offsets of the whole fence in the expanded page
+    end: int
+    first_line: int  # 0-based line of the opening fence in the expanded page
+    source_line: int  # 0-based line of the first line inside the fence
+
+    @property
+    def is_output(self) -> bool:
+        return self.attributes.get("title") == OUTPUT_TITLE
+
+    @property
+    def varies(self) -> list[str]:
+        return self.attributes.get("data-varies", "").split()
+
+    def last_line(self, text: str) -> int:
+        return text.count("\n", 0, self.end - 1)
+
+
+@dataclass(frozen=True)
+class PythonBlock:
+    code: Fence
+    output: Fence | None
+
+
+@dataclass(frozen=True)
+class OrphanOutput:
+    """An Output block that does not sit right under a Python block: nothing can have printed it."""
+
+    fence: Fence
+
+
+@dataclass
+class Fences:
+    lexer: RawFencedCodeBlockLexer = field(default_factory=lambda: RawFencedCodeBlockLexer(info_pattern=_INFO))
+
+    def __call__(self, document: Document) -> Iterator[Fence]:
+        for region in self.lexer(document):
+            info = region.lexemes["info"]
+            attributes = {m["key"]: m["value"] for m in _ATTRIBUTE.finditer(info)}
+            language = _LANGUAGE.match(info)["language"].lower()
+            source = region.lexemes["source"]
+            first_line = document.text.count("\n", 0, region.start)
+            yield Fence(language, attributes, str(source), region.start, region.end, first_line, first_line + 1)
+
+
+def python_blocks(document: Document) -> Iterable[PythonBlock | OrphanOutput]:
+    """Pair each Python fence with the Output fence directly under it (only blank lines between)."""
+    fences = list(Fences()(document))
+    paired: set[int] = set()
+    for index, fence in enumerate(fences):
+        if fence.language not in PYTHON_LANGUAGES:
+            if fence.is_output and index not in paired:
+                yield OrphanOutput(fence)
+            continue
+        following = fences[index + 1] if index + 1 < len(fences) else None
+        if following and following.is_output and not document.text[fence.end : following.start].strip():
+            paired.add(index + 1)
+            yield PythonBlock(fence, following)
+        else:
+            yield PythonBlock(fence, None)
+
+
+def regions(document: Document, evaluator) -> Iterator[Region]:
+    for block in python_blocks(document):
+        if isinstance(block, PythonBlock):
+            end = block.output.end if block.output else block.code.end
+            yield Region(block.code.start, end, parsed=block, evaluator=evaluator)
+        else:
+            yield Region(block.fence.start, block.fence.end, parsed=block, evaluator=evaluator)

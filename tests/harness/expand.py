@@ -1,0 +1,121 @@
+"""Expand a docs page the way the site does, remembering where every line came from.
+
+The site expands `--8<--` includes with pymdownx.snippets, configured in mkdocs.yml. We run that very
+preprocessor with that very configuration, so the tests see the page the reader sees. To know where each
+expanded line came from, every line entering the preprocessor carries an invisible origin tag
+(``\\x1e<path>\\x1f<line>\\x1e``) placed after its indentation, so the preprocessor's own section
+extraction and dedenting work unchanged; the tags are stripped afterwards.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+from mkdocs.config import load_config
+from pymdownx.snippets import SnippetExtension, SnippetMissingError, SnippetPreprocessor
+
+TAG = re.compile(r"^([ \t]*)\x1e([^\x1f]*)\x1f(\d+)\x1e")
+
+
+class IncludeError(Exception):
+    """A page includes a file or section that does not exist."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a line of an expanded page was written: a file (relative to the project) and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class ExpandedPage:
+    text: str
+    origins: list[Origin]  # one per line of `text`
+
+
+def _tag(line: str, path: str, number: int) -> str:
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return f"{indent}\x1e{path}\x1f{number}\x1e{line[len(indent):]}"
+
+
+class _TracingSnippets(SnippetPreprocessor):
+    """pymdownx.snippets, unchanged, except that included lines are tagged with their origin."""
+
+    def __init__(self, config: dict, md: markdown.Markdown, root: Path) -> None:
+        super().__init__(config, md)
+        self.root = root
+
+    def relative(self, path: str) -> str:
+        return Path(path).resolve().relative_to(self.root).as_posix()
+
+    def tag_notation_free(self, lines: list[str], numbers: list[int], path: str, is_section: bool) -> list[str]:
+        # Include directives must stay untagged or the preprocessor would no longer see them; blank
+        # lines stay untagged so that dedenting ignores them, as it does for the site.
+        mask = self.get_syntax_mask(lines, is_section=is_section)
+        return [
+            line if notation or not line.strip() else _tag(line, path, number)
+            for line, number, notation in zip(lines, numbers, mask)
+        ]
+
+    def process_snippet_lines(self, lines: list[str], target: dict) -> list[str]:
+        # Number the file's lines, let the real selection logic pick the same lines, and read the numbers back.
+        numbered = [f"\x1d{n}\x1d{line}" for n, line in enumerate(self.read_lines(target["snippet"]), 1)]
+        picked = self.select_snippet_lines(numbered, target)
+        numbers = [int(line.lstrip(" \t").split("\x1d")[1]) for line in picked]
+        if len(numbers) != len(lines):  # pragma: no cover - would mean pymdownx changed how it selects
+            raise RuntimeError(f"cannot trace the lines included from {target['snippet']}")
+        is_section = target["section"] is not None
+        return self.tag_notation_free(lines, numbers, self.relative(target["snippet"]), is_section)
+
+
+@functools.cache
+def _site_markdown(config_file: Path) -> tuple[markdown.Markdown, dict]:
+    config = load_config(str(config_file))
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    snippets = SnippetExtension(**config["mdx_configs"].get("pymdownx.snippets", {})).getConfigs()
+    # mkdocs resolves base paths against the directory it runs in: the project root.
+    snippets["base_path"] = [str(config_file.parent / base) for base in snippets["base_path"]]
+    return md, snippets
+
+
+def expand_page(page: Path, config_file: Path) -> ExpandedPage:
+    """Return the page as the site renders it, with the origin of every line."""
+    root = config_file.parent.resolve()
+    md, snippet_config = _site_markdown(config_file)
+    preprocessor = _TracingSnippets(snippet_config, md, root)
+    lines = page.read_text(encoding="utf-8").split("\n")
+    page_path = preprocessor.relative(str(page))
+    tagged = preprocessor.tag_notation_free(lines, list(range(1, len(lines) + 1)), page_path, is_section=False)
+    try:
+        expanded = preprocessor.run(tagged)
+    except SnippetMissingError as error:
+        raise IncludeError(f"{page_path}: {error}") from None
+
+    text_lines: list[str] = []
+    origins: list[Origin] = []
+    for line in expanded:
+        match = TAG.match(line)
+        if match:
+            origins.append(Origin(match[2], int(match[3])))
+            line = match[1] + line[match.end() :]
+        else:  # a blank line: it follows the line before it
+            previous = origins[-1] if origins else Origin(page_path, 0)
+            origins.append(Origin(previous.path, previous.line + 1))
+        text_lines.append(line)
+    return ExpandedPage("\n".join(text_lines), origins)
+
+
+def site_markdown(config_file: Path) -> markdown.Markdown:
+    """The Markdown converter configured exactly as the site's."""
+    md, _ = _site_markdown(config_file)
+    md.reset()
+    return md

@@ -1,0 +1,198 @@
+"""A docs page as sybil sees it (expanded like the site), and the check that runs each of its Python blocks."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sybil import Document, Example, Region
+
+from . import blocks, outputs
+from .expand import IncludeError, Origin, expand_page
+
+CONFIG_NAME = "mkdocs.yml"
+UPDATE_HINT = "Run `python3 dev.py test --update-outputs` to rewrite Output blocks from a real run."
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace lines first..last (1-based, inclusive; last = first - 1 inserts) of a page."""
+
+    page: Path
+    first: int
+    last: int
+    lines: list[str]
+
+
+class OutputRewriter:
+    """Collects the Output blocks to rewrite in `--update-outputs` mode; the plugin writes them at the end."""
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+
+    def apply(self) -> dict[Path, int]:
+        counts: dict[Path, int] = {}
+        for page in {edit.page for edit in self.edits}:
+            lines = page.read_text(encoding="utf-8").split("\n")
+            for edit in sorted((e for e in self.edits if e.page == page), key=lambda e: e.first, reverse=True):
+                lines[edit.first - 1 : edit.last] = edit.lines
+                counts[page] = counts.get(page, 0) + 1
+            page.write_text("\n".join(lines), encoding="utf-8")
+        self.edits.clear()
+        return counts
+
+
+#: Set by the pytest plugin while `--update-outputs` is on.
+rewriter: OutputRewriter | None = None
+
+
+def _config_for(page: Path) -> Path:
+    for folder in page.resolve().parents:
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    raise FileNotFoundError(f"no {CONFIG_NAME} above {page}")
+
+
+class RenderedPage(Document):
+    """A Markdown page with its includes expanded by the site's own pymdownx.snippets configuration."""
+
+    root: Path
+    origins: list[Origin]
+
+    @classmethod
+    def parse(cls, path: str, *parsers, encoding: str = "utf-8") -> "RenderedPage":
+        config_file = _config_for(Path(path))
+        try:
+            expanded = expand_page(Path(path), config_file)
+        except IncludeError as error:
+            document = cls("", path)
+            document.add(Region(0, 0, parsed=error, evaluator=_report_include_error))
+            return document
+        document = cls(expanded.text, path)
+        document.root, document.origins = config_file.parent.resolve(), expanded.origins
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
+
+    def origin(self, line_index: int) -> Origin:
+        return self.origins[line_index]
+
+    def examples(self) -> Iterator[Example]:
+        # Name each example by the page line a contributor sees, not the line in the expanded text.
+        for example in super().examples():
+            if self.text:
+                example.line = self.origin(self.text.count("\n", 0, example.region.start)).line
+            yield example
+
+
+def parse_blocks(document: RenderedPage) -> Iterator[Region]:
+    """The sybil parser: one region per Python block (with its Output block), one per orphan Output block."""
+    return blocks.regions(document, check_block)
+
+
+def _report_include_error(example: Example) -> str:
+    return f"{example.parsed}\nThe site build fails the same way: fix the include directive or the snippet section."
+
+
+def _compile(document: RenderedPage, fence: blocks.Fence):
+    """Compile a block so that tracebacks point at the file and line it was written in."""
+    count = len(fence.source.splitlines())
+    origins = [document.origin(fence.source_line + i) for i in range(count)]
+    files = sorted({origin.path for origin in origins})
+    if len(files) != 1:
+        raise ValueError(f"a Python block must be inline code or a single include, not a mix of {files}")
+    filename = str(document.root / files[0])
+    try:
+        tree = ast.parse(fence.source, filename)
+    except SyntaxError as error:
+        line = origins[(error.lineno or 1) - 1]
+        raise SyntaxError(f"{error.msg} at {line}") from None
+    for node in ast.walk(tree):
+        if hasattr(node, "lineno"):
+            node.lineno = origins[node.lineno - 1].line
+            node.end_lineno = origins[(node.end_lineno or node.lineno) - 1].line if node.end_lineno else None
+    return compile(tree, filename, "exec", dont_inherit=True), origins
+
+
+def _location(document: RenderedPage, fence: blocks.Fence, origins: list[Origin]) -> str:
+    page = document.origin(fence.first_line)
+    code = f"{origins[0].path}:{origins[0].line}-{origins[-1].line}" if origins else "empty block"
+    return f"{page} (code: {code})"
+
+
+def _run(code, namespace: dict) -> tuple[str, BaseException | None]:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        try:
+            exec(code, namespace)
+        except Exception as error:  # noqa: BLE001 - any error is either shown on the page or a failure
+            return printed.getvalue(), error
+    return printed.getvalue(), None
+
+
+def check_block(example: Example) -> str | None:
+    document: RenderedPage = example.document
+    block = example.parsed
+    if isinstance(block, blocks.OrphanOutput):
+        return (
+            f"{document.origin(block.fence.first_line)}: an Output block must sit directly under the Python "
+            "block that prints it; nothing printed this one."
+        )
+    try:
+        code, origins = _compile(document, block.code)
+    except (SyntaxError, ValueError) as error:
+        return f"{document.origin(block.code.first_line)}: {error}"
+    where = _location(document, block.code, origins)
+
+    printed, error = _run(code, example.namespace)
+    example.namespace.pop("__builtins__", None)
+    actual = printed + ("".join(traceback.format_exception_only(error)) if error else "")
+    if actual and not actual.endswith("\n"):
+        actual += "\n"
+    expected = block.output.source if block.output else ""
+    rules = block.output.varies if block.output else []
+
+    try:
+        same = outputs.matches(expected, actual, rules)
+    except outputs.UnknownRuleError as problem:
+        return f"{where}: {problem}"
+    if same:
+        return None
+    if error and not _shows(expected, error):
+        frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
+        return f"{where} raised an error the page does not show:\n{''.join(frames)}"
+    if rewriter is not None:
+        rewriter.edits.append(_edit(document, block, actual))
+        return None
+    return f"{where}: the Output block differs from what the code printed\n{outputs.diff(expected, actual)}\n{UPDATE_HINT}"
+
+
+def _shows(expected: str, error: BaseException) -> bool:
+    """Whether the page shows this error the way Python reports it (`Name: message`), message aside."""
+    name = traceback.format_exception_only(error)[0].split(":", 1)[0].strip()
+    return any(line == name or line.startswith(name + ":") for line in expected.splitlines())
+
+
+def _edit(document: RenderedPage, block: blocks.PythonBlock, actual: str) -> Edit:
+    page = Path(document.path)
+    text = document.text
+    new = actual.splitlines()
+    if block.output is not None:
+        opening = document.origin(block.output.first_line).line
+        closing = document.origin(block.output.last_line(text)).line
+        indent = text.split("\n")[block.output.first_line]
+        indent = indent[: len(indent) - len(indent.lstrip())]
+        if not new:  # nothing printed any more: drop the block and the blank line above it
+            return Edit(page, document.origin(block.code.last_line(text)).line + 1, closing, [])
+        return Edit(page, opening + 1, closing - 1, [indent + line if line else line for line in new])
+    after = document.origin(block.code.last_line(text)).line
+    indent = text.split("\n")[block.code.first_line]
+    indent = indent[: len(indent) - len(indent.lstrip())]
+    fence = [f'{indent}```text title="{blocks.OUTPUT_TITLE}"', *(indent + line if line else line for line in new), f"{indent}```"]
+    return Edit(page, after + 1, after, ["", *fence])
