@@ -59,6 +59,7 @@ def main(argv: list[str]) -> int:
         sys.exit(__doc__)
     ensure_environment()
     os.chdir(ROOT)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about MkDocs 2, printed on every build
     command = [str(PYTHON), *COMMANDS[argv[0]], *argv[1:]]
     os.execv(command[0], command)
 

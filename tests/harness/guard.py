@@ -1,0 +1,39 @@
+"""Counting Python blocks as the site renders them, to prove that none escapes the checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pygments.lexers import PythonConsoleLexer, PythonLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+from pytest_codeblocks.main import extract_from_file
+
+from . import blocks, page
+from .expand import site_markdown
+
+_HIGHLIGHTED = re.compile(r'<div class="language-([^\s"]+)')
+
+
+def _is_python(language: str) -> bool:
+    try:
+        return isinstance(get_lexer_by_name(language), (PythonLexer, PythonConsoleLexer))
+    except ClassNotFound:
+        return False
+
+
+def rendered_python_blocks(markdown_file: Path, config_file: Path) -> list[str]:
+    """The language of every Python-highlighted block in the HTML the site makes of this file."""
+    html = site_markdown(config_file).convert(markdown_file.read_text(encoding="utf-8"))
+    return [language for language in _HIGHLIGHTED.findall(html) if _is_python(language)]
+
+
+def executed_docs_blocks(markdown_file: Path) -> int:
+    """How many Python blocks sybil runs on this docs page."""
+    document = page.RenderedPage.parse(str(markdown_file), page.parse_blocks)
+    return sum(isinstance(region.parsed, blocks.PythonBlock) for _, region in document.regions)
+
+
+def executed_codeblocks(markdown_file: Path) -> int:
+    """How many Python blocks pytest-codeblocks runs in this file."""
+    return sum(block.syntax == "python" for block in extract_from_file(markdown_file))

@@ -1,0 +1,31 @@
+"""No Python block on the site or in the README escapes execution."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.harness import guard
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "mkdocs.yml"
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_python_block_on_the_page_is_executed(page: Path) -> None:
+    rendered = guard.rendered_python_blocks(page, CONFIG)
+    executed = guard.executed_docs_blocks(page)
+    assert executed == len(rendered), (
+        f"{page.relative_to(ROOT)} renders {len(rendered)} Python block(s) ({', '.join(rendered)}) but "
+        f"{executed} are executed: write Python blocks as ```python, with attributes after the language"
+    )
+
+
+def test_every_python_block_in_the_readme_is_executed() -> None:
+    readme = ROOT / "README.md"
+    rendered = guard.rendered_python_blocks(readme, CONFIG)
+    executed = guard.executed_codeblocks(readme)
+    assert executed == len(rendered), (
+        f"README.md renders {len(rendered)} Python block(s) ({', '.join(rendered)}) but pytest-codeblocks "
+        f"executes {executed}: write them as ```python"
+    )

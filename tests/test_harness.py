@@ -1,0 +1,196 @@
+"""The verification harness fails, clearly, on every kind of broken page.
+
+Each test builds a small project (mkdocs.yml, a page, a snippet module) and runs pytest on it with the
+harness plugin, exactly as the real suite does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.harness import guard
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SNIPPET = '''\
+# --8<-- [start:setup]
+numbers = [1, 2, 3]
+# --8<-- [end:setup]
+
+# --8<-- [start:total]
+total = sum(numbers)
+print(total)
+# --8<-- [end:total]
+
+# --8<-- [start:boom]
+x = 1
+raise KeyError("boom")
+# --8<-- [end:boom]
+
+# --8<-- [start:version]
+print("torch 2.13.0+cpu on this machine")
+# --8<-- [end:version]
+'''
+
+FENCE = "```"
+
+
+def block(include: str, output: str | None = None, *, info: str = "python", output_info: str = 'text title="Output"') -> str:
+    code = f'{FENCE}{info}\n--8<-- "code/example.py:{include}"\n{FENCE}\n'
+    return code if output is None else f"{code}\n{FENCE}{output_info}\n{output}{FENCE}\n"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    shutil.copy(ROOT / "mkdocs.yml", pytester.path / "mkdocs.yml")
+    (pytester.path / "code").mkdir()
+    (pytester.path / "code" / "example.py").write_text(SNIPPET)
+    (pytester.path / "docs").mkdir()
+    pytester.makeconftest('pytest_plugins = ["tests.harness.plugin"]')
+    return pytester
+
+
+def write_page(project: pytest.Pytester, *parts: str) -> Path:
+    page = project.path / "docs" / "page.md"
+    page.write_text("# A page\n\n" + "\n".join(parts))
+    return page
+
+
+def run(project: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, str]:
+    result = project.runpytest("-p", "no:cacheprovider", *args)
+    return result, result.stdout.str()
+
+
+def test_a_correct_page_passes_with_blocks_run_in_order_in_one_namespace(project):
+    write_page(project, block("setup"), block("total", "6\n"))
+    result, _ = run(project)
+    result.assert_outcomes(passed=2)
+
+
+def test_a_wrong_output_fails_naming_page_line_and_snippet_lines(project):
+    write_page(project, block("setup"), block("total", "7\n"))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "docs/page.md:7 (code: code/example.py:6-7): the Output block differs" in out
+    assert "-7\n+6" in out.replace("\r", "")
+    assert "--update-outputs" in out
+
+
+def test_printing_without_an_output_block_fails(project):
+    write_page(project, block("setup"), block("total"))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "+6" in out
+
+
+def test_a_snippet_that_raises_fails_with_a_traceback_into_the_snippet_file(project):
+    write_page(project, block("boom"))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:3 (code: code/example.py:11-12) raised an error the page does not show" in out
+    assert 'example.py", line 12' in out
+    assert 'raise KeyError("boom")' in out
+
+
+def test_a_shown_error_passes_but_only_with_the_exact_message(project):
+    write_page(project, block("boom", "KeyError: 'boom'\n"))
+    run(project)[0].assert_outcomes(passed=1)
+    write_page(project, block("boom", "KeyError: 'bang'\n"))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "+KeyError: 'boom'" in out
+
+
+def test_a_page_that_shows_an_error_the_code_does_not_raise_fails(project):
+    write_page(project, block("setup", "NameError: name 'numbers' is not defined\n"))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "-NameError" in out
+
+
+@pytest.mark.parametrize("target", ["code/example.py:missing", "code/absent.py:total"])
+def test_a_missing_include_fails(project, target):
+    page = write_page(project, block("total", "6\n"))
+    page.write_text(page.read_text().replace("code/example.py:total", target))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "could not be" in out and target.split(":")[-1 if "missing" in target else 0] in out
+
+
+@pytest.mark.parametrize("info", ["py", 'python title="example.py"', "{ .python .annotate }", "python3"])
+def test_python_blocks_with_other_spellings_are_run_too(project, info):
+    write_page(project, block("setup", info=info), block("total", "7\n", info=info))
+    run(project)[0].assert_outcomes(passed=1, failed=1)
+
+
+def test_the_guard_catches_a_python_block_that_no_check_runs(project):
+    page = write_page(project, block("setup"), f"{FENCE}pycon\n>>> 1 + 1\n2\n{FENCE}\n")
+    rendered = guard.rendered_python_blocks(page, project.path / "mkdocs.yml")
+    assert rendered == ["python", "pycon"]
+    assert guard.executed_docs_blocks(page) == 1
+
+
+def test_an_output_block_under_no_python_block_fails(project):
+    write_page(project, "Some text.\n", f'{FENCE}text title="Output"\n6\n{FENCE}\n')
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:5: an Output block must sit directly under the Python block" in out
+
+
+def test_a_varies_rule_tolerates_only_the_values_it_names(project):
+    varying = '{ .text title="Output" data-varies="torch-version" }'
+    write_page(project, block("version", "torch 2.14.1+cu130 on this machine\n", output_info=varying))
+    run(project)[0].assert_outcomes(passed=1)
+    write_page(project, block("version", "torch 2.14.1+cu130 on that machine\n", output_info=varying))
+    run(project)[0].assert_outcomes(failed=1)
+    write_page(project, block("version", "torch 2.14.1+cu130 on this machine\n"))
+    run(project)[0].assert_outcomes(failed=1)
+
+
+def test_an_unknown_or_useless_varies_rule_fails(project):
+    unknown = '{ .text title="Output" data-varies="anything" }'
+    write_page(project, block("setup"), block("total", "6\n", output_info=unknown))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "unknown varies rule 'anything'" in out
+    useless = '{ .text title="Output" data-varies="duration" }'
+    write_page(project, block("setup"), block("total", "6\n", output_info=useless))
+    result, out = run(project)
+    assert "matches nothing in the shown output" in out
+
+
+def test_update_outputs_rewrites_inserts_and_removes_output_blocks(project):
+    page = write_page(project, block("setup", "stale\n"), block("total", "7\n"), block("version"))
+    result, out = run(project, "--update-outputs")
+    result.assert_outcomes(passed=3)
+    assert "rewrote 3 Output block(s) in docs/page.md" in out
+    assert page.read_text() == "# A page\n\n" + "\n".join(
+        [block("setup"), block("total", "6\n"), block("version", "torch 2.13.0+cpu on this machine\n")]
+    )
+    run(project)[0].assert_outcomes(passed=3)
+
+
+def test_update_outputs_never_accepts_an_error_the_page_does_not_show(project):
+    page = write_page(project, block("boom", "ok\n"))
+    before = page.read_text()
+    result, out = run(project, "--update-outputs")
+    result.assert_outcomes(failed=1)
+    assert page.read_text() == before
+
+
+def test_update_outputs_fills_in_a_declared_error(project):
+    page = write_page(project, block("boom", "KeyError:\n"))
+    run(project, "--update-outputs")[0].assert_outcomes(passed=1)
+    assert "KeyError: 'boom'\n" in page.read_text()
+
+
+def test_a_block_inside_a_content_tab_is_run_and_rewritten_in_place(project):
+    tab = textwrap.indent(block("setup") + "\n" + block("total", "0\n"), "    ")
+    page = write_page(project, '=== "CPU"\n\n' + tab)
+    run(project, "--update-outputs")[0].assert_outcomes(passed=2)
+    assert '    ```text title="Output"\n    6\n    ```' in page.read_text()
+    run(project)[0].assert_outcomes(passed=2)
