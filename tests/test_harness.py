@@ -118,7 +118,8 @@ def test_a_missing_include_fails(project, target):
     page.write_text(page.read_text().replace("code/example.py:total", target))
     result, out = run(project)
     result.assert_outcomes(failed=1)
-    assert "could not be" in out and target.split(":")[-1 if "missing" in target else 0] in out
+    missing = "section 'missing'" if target.endswith("missing") else "at path 'code/absent.py'"
+    assert f"docs/page.md:4: Snippet {missing} could not be" in out
 
 
 @pytest.mark.parametrize("info", ["py", 'python title="example.py"', "{ .python .annotate }", "python3"])

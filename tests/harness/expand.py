@@ -99,7 +99,7 @@ def expand_page(page: Path, config_file: Path) -> ExpandedPage:
     try:
         expanded = preprocessor.run(tagged)
     except SnippetMissingError as error:
-        raise IncludeError(f"{page_path}: {error}") from None
+        raise IncludeError(f"{page_path}:{_line_naming(lines, str(error))}: {error}") from None
 
     text_lines: list[str] = []
     origins: list[Origin] = []
@@ -113,6 +113,15 @@ def expand_page(page: Path, config_file: Path) -> ExpandedPage:
             origins.append(Origin(previous.path, previous.line + 1))
         text_lines.append(line)
     return ExpandedPage("\n".join(text_lines), origins)
+
+
+def _line_naming(lines: list[str], message: str) -> int | str:
+    """The page line of the include directive that a pymdownx.snippets error message quotes."""
+    quoted = re.search(r"'([^']+)'", message)
+    for number, line in enumerate(lines, 1):
+        if quoted and "--8<--" in line and quoted[1] in line:
+            return number
+    return "?"
 
 
 def site_markdown(config_file: Path) -> markdown.Markdown:
