@@ -18,12 +18,20 @@ VARYING: dict[str, str] = {
     "duration": r"\d+(?:\.\d+)? (?:s|ms|µs|ns)",
     # an accelerator's marketing name, e.g. NVIDIA H100 80GB HBM3 (the name fills the rest of its line)
     "device-name": r"(?<=: )[^\n]+",
+    # whether this machine has an accelerator, e.g. torch.cuda.is_available()
+    "availability": r"\b(?:True|False)\b",
+    # the kind of device a tensor lives on
+    "device-type": r"\b(?:cpu|cuda|mps)\b",
     # a host:port pair, e.g. 127.0.0.1:29500
     "address": r"\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}",
 }
 
 
-class UnknownRuleError(ValueError):
+class RuleError(ValueError):
+    """An Output block names a varies rule that does not exist, or one that covers nothing it shows."""
+
+
+class UselessRuleError(RuleError):
     pass
 
 
@@ -31,9 +39,9 @@ def tolerant_pattern(expected: str, rules: list[str]) -> re.Pattern[str]:
     """A pattern that matches `expected`, letting only the spans matched by the named rules vary."""
     for name in rules:
         if name not in VARYING:
-            raise UnknownRuleError(f"unknown varies rule {name!r}; known rules: {', '.join(sorted(VARYING))}")
+            raise RuleError(f"unknown varies rule {name!r}; known rules: {', '.join(sorted(VARYING))}")
         if not re.search(VARYING[name], expected):
-            raise UnknownRuleError(f"varies rule {name!r} matches nothing in the shown output; remove it")
+            raise UselessRuleError(f"varies rule {name!r} matches nothing in the shown output; remove it")
     if not rules:
         return re.compile(re.escape(expected))
     combined = re.compile("|".join(f"(?:{VARYING[name]})" for name in rules))

@@ -32,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
         patterns=["*.md"],
         path=str(config.rootpath / "docs"),
         document_types={".md": page.RenderedPage},
+        setup=page.enter_scratch_directory,
+        teardown=page.leave_scratch_directory,
         name="docs",
     )
     config.stash[_COLLECT] = docs.pytest()

@@ -1,0 +1,32 @@
+"""A.4 Automatic differentiation made easy."""
+
+# --8<-- [start:graph]
+import torch
+import torch.nn.functional as F
+from torch.autograd import grad
+
+y = torch.tensor([1.0])
+x1 = torch.tensor([1.1])
+w1 = torch.tensor([2.2], requires_grad=True)
+b = torch.tensor([0.0], requires_grad=True)
+
+z = x1 * w1 + b
+a = torch.sigmoid(z)
+loss = F.binary_cross_entropy(a, y)
+print(loss)
+# --8<-- [end:graph]
+
+# --8<-- [start:grad]
+grad_L_w1 = grad(loss, w1, retain_graph=True)
+grad_L_b = grad(loss, b, retain_graph=True)
+
+print(grad_L_w1)
+print(grad_L_b)
+# --8<-- [end:grad]
+
+# --8<-- [start:backward]
+loss.backward()
+
+print(w1.grad)
+print(b.grad)
+# --8<-- [end:backward]

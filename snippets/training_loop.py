@@ -1,0 +1,79 @@
+"""A.7 A typical training loop."""
+
+import torch
+
+from snippets.toy_data import X_train, test_loader, train_loader, y_train
+from snippets.neural_network import NeuralNetwork
+
+# --8<-- [start:train]
+import torch.nn.functional as F
+
+torch.manual_seed(123)
+model = NeuralNetwork(num_inputs=2, num_outputs=2)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+
+num_epochs = 3
+for epoch in range(num_epochs):
+    model.train()
+    for batch_idx, (features, labels) in enumerate(train_loader):
+        logits = model(features)
+        loss = F.cross_entropy(logits, labels)  # the loss function applies softmax itself
+
+        optimizer.zero_grad()  # forget the gradients of the previous batch
+        loss.backward()  # compute the gradients of the loss
+        optimizer.step()  # update the parameters with the gradients
+
+        print(
+            f"Epoch: {epoch + 1:03d}/{num_epochs:03d}"
+            f" | Batch {batch_idx:03d}/{len(train_loader):03d}"
+            f" | Train Loss: {loss:.2f}"
+        )
+
+    model.eval()
+    # optional: evaluate the model here, e.g. on a validation set
+# --8<-- [end:train]
+
+# --8<-- [start:logits]
+model.eval()
+with torch.no_grad():
+    outputs = model(X_train)
+print(outputs)
+# --8<-- [end:logits]
+
+# --8<-- [start:probabilities]
+torch.set_printoptions(sci_mode=False)
+probas = torch.softmax(outputs, dim=1)
+print(probas)
+# --8<-- [end:probabilities]
+
+# --8<-- [start:predictions]
+predictions = torch.argmax(probas, dim=1)
+print(predictions)
+print(torch.argmax(outputs, dim=1))  # softmax keeps the order, so the logits give the same answer
+print(predictions == y_train)
+print(torch.sum(predictions == y_train))
+# --8<-- [end:predictions]
+
+# --8<-- [start:accuracy]
+def compute_accuracy(model, dataloader):
+    model.eval()
+    correct = 0.0
+    total_examples = 0
+
+    for features, labels in dataloader:
+        with torch.no_grad():
+            logits = model(features)
+
+        predictions = torch.argmax(logits, dim=1)
+        compare = labels == predictions
+        correct += torch.sum(compare)
+        total_examples += len(compare)
+
+    return (correct / total_examples).item()
+# --8<-- [end:accuracy]
+
+
+# --8<-- [start:evaluate]
+print(compute_accuracy(model, train_loader))
+print(compute_accuracy(model, test_loader))
+# --8<-- [end:evaluate]
