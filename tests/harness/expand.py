@@ -124,6 +124,16 @@ def _line_naming(lines: list[str], message: str) -> int | str:
     return "?"
 
 
+def include(target: str, config_file: Path) -> str:
+    """The text a page gets from `--8<-- "target"`, e.g. to run exactly the code a page shows."""
+    md, snippet_config = _site_markdown(config_file)
+    preprocessor = SnippetPreprocessor(snippet_config, md)
+    try:
+        return "\n".join(preprocessor.run([f'--8<-- "{target}"']))
+    except SnippetMissingError as error:
+        raise IncludeError(str(error)) from None
+
+
 def site_markdown(config_file: Path) -> markdown.Markdown:
     """The Markdown converter configured exactly as the site's."""
     md, _ = _site_markdown(config_file)

@@ -1,0 +1,58 @@
+"""A.8: a saved model loads with identical predictions, and the page's loading code refuses a malicious pickle."""
+
+import pathlib
+import pickle
+from pathlib import Path
+
+import pytest
+import torch
+
+from snippets.neural_network import NeuralNetwork
+from snippets.toy_data import X_test, X_train
+from tests.harness.expand import include
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD = include("snippets/saving_and_loading.py:load", ROOT / "mkdocs.yml")  # the code the page shows
+
+
+def load_as_the_page_does(directory: Path, monkeypatch: pytest.MonkeyPatch) -> torch.nn.Module:
+    namespace = {"torch": torch, "NeuralNetwork": NeuralNetwork}
+    monkeypatch.chdir(directory)  # the page loads "model.pth" from the working directory
+    exec(LOAD, namespace)
+    return namespace["model"]
+
+
+def test_save_then_load_gives_identical_predictions(tmp_path, monkeypatch):
+    from snippets.training_loop import model
+
+    torch.save(model.state_dict(), tmp_path / "model.pth")
+    loaded = load_as_the_page_does(tmp_path, monkeypatch)
+    model.eval()
+    loaded.eval()
+    with torch.no_grad():
+        for X in (X_train, X_test):
+            assert torch.equal(model(X), loaded(X))
+
+
+class Payload:
+    """Unpickling this object touches a file: it stands for any code an attacker wants to run."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (pathlib.Path.touch, (self.marker,))
+
+
+def test_the_documented_loading_code_refuses_a_malicious_checkpoint(tmp_path, monkeypatch):
+    marker = tmp_path / "payload-ran"
+    checkpoint = {**NeuralNetwork(2, 2).state_dict(), "payload": Payload(marker)}
+    torch.save(checkpoint, tmp_path / "model.pth")
+
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        load_as_the_page_does(tmp_path, monkeypatch)
+    assert not marker.exists()
+
+    # The payload is real: loading without weights_only runs it.
+    torch.load(tmp_path / "model.pth", weights_only=False)
+    assert marker.exists()
