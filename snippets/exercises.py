@@ -2,6 +2,7 @@
 
 import torch
 
+from snippets.errors import shows_error
 from snippets.neural_network import NeuralNetwork
 
 # --8<-- [start:versions]
@@ -17,6 +18,11 @@ x = torch.arange(12)
 print(x.reshape(3, 4))
 print(x.reshape(3, 4).T.reshape(2, 6))
 # --8<-- [end:reshape]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:view-error]
+    x.reshape(3, 4).T.view(2, 6)
+    # --8<-- [end:view-error]
 
 # --8<-- [start:parameters]
 model = NeuralNetwork(2, 2)
