@@ -195,3 +195,17 @@ def test_a_block_inside_a_content_tab_is_run_and_rewritten_in_place(project):
     run(project, "--update-outputs")[0].assert_outcomes(passed=2)
     assert '    ```text title="Output"\n    6\n    ```' in page.read_text()
     run(project)[0].assert_outcomes(passed=2)
+
+
+def test_each_page_starts_from_a_fresh_interpreter_state(project):
+    # Pages run in one process; a setting one page changes must not leak into the next page's outputs.
+    (project.path / "docs" / "a.md").write_text(
+        f"{FENCE}python\nimport torch\ntorch.set_printoptions(precision=1)\n"
+        f'open("scratch.txt", "w").write("x")\n{FENCE}\n'
+    )
+    (project.path / "docs" / "b.md").write_text(
+        f"{FENCE}python\nimport os, torch\nprint(torch.tensor([0.12345]), os.listdir())\n{FENCE}\n\n"
+        f'{FENCE}text title="Output"\ntensor([0.1235]) []\n{FENCE}\n'
+    )
+    run(project)[0].assert_outcomes(passed=2)
+    assert not (project.path / "scratch.txt").exists()

@@ -6,6 +6,7 @@ import ast
 import contextlib
 import io
 import os
+import sys
 import tempfile
 import traceback
 from collections.abc import Iterator
@@ -57,8 +58,11 @@ _scratch: list[tuple[str, tempfile.TemporaryDirectory]] = []
 
 
 def enter_scratch_directory(namespace: dict) -> None:
-    """Run a page as a reader would, as a script (`__main__`), in an empty directory of its own."""
+    """Run a page as a reader would: as a script (`__main__`), in an empty directory of its own, and with
+    none of the global settings that an earlier page may have changed."""
     namespace["__name__"] = "__main__"
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_printoptions(profile="default")
     scratch = tempfile.TemporaryDirectory(prefix="docs-page-")
     _scratch.append((os.getcwd(), scratch))
     os.chdir(scratch.name)
