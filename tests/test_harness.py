@@ -209,3 +209,44 @@ def test_each_page_starts_from_a_fresh_interpreter_state(project):
     )
     run(project)[0].assert_outcomes(passed=2)
     assert not (project.path / "scratch.txt").exists()
+
+
+def script_and_command(output: str, *, command: str = "python hello.py world") -> str:
+    script = f'{FENCE}python title="hello.py"\nimport sys\n\nprint("hello", sys.argv[1])\n{FENCE}\n'
+    console = f"{FENCE}console\n$ {command}\n{FENCE}\n\n{FENCE}text title=\"Output\"\n{output}{FENCE}\n"
+    return script + "\n" + console
+
+
+def test_a_file_block_is_saved_and_a_console_block_runs_it(project):
+    write_page(project, script_and_command("hello world\n"))
+    run(project)[0].assert_outcomes(passed=2)
+
+
+def test_a_console_block_with_a_wrong_output_fails(project):
+    write_page(project, script_and_command("hello there\n"))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "-hello there\n+hello world" in out
+
+
+def test_a_failing_command_fails_with_its_error(project):
+    write_page(project, script_and_command("hello world\n", command="python hello.py"))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "`python hello.py` exited with 1" in out and "IndexError" in out
+
+
+def test_a_file_block_cannot_have_an_output_block(project):
+    write_page(project, f'{FENCE}python title="x.py"\nprint(1)\n{FENCE}\n\n{FENCE}text title="Output"\n1\n{FENCE}\n')
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "runs in a console block, so it has no Output block" in out
+
+
+def test_a_block_may_join_several_includes_and_each_keeps_its_origin(project):
+    joined = f'{FENCE}python\n--8<-- "code/example.py:setup"\n--8<-- "code/example.py:boom"\n{FENCE}\n'
+    write_page(project, joined)
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "(code: code/example.py:2-2, code/example.py:11-12)" in out
+    assert 'example.py", line 12' in out

@@ -15,6 +15,7 @@ from sybil import Document, Region
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
+CONSOLE_LANGUAGES = frozenset({"console"})  # shell sessions whose `$ ` commands are run; `shell` is only shown
 OUTPUT_TITLE = "Output"
 
 _INFO = re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE)
@@ -49,6 +50,28 @@ class PythonBlock:
     code: Fence
     output: Fence | None
 
+    @property
+    def filename(self) -> str | None:
+        """A block titled with a file name (`title="train.py"`) is a file the reader saves, not session code."""
+        title = self.code.attributes.get("title", "")
+        return title if title.endswith(".py") else None
+
+
+@dataclass(frozen=True)
+class ConsoleBlock:
+    code: Fence
+    output: Fence | None
+
+    @property
+    def commands(self) -> list[str]:
+        commands: list[str] = []
+        for line in self.code.source.splitlines():
+            if line.startswith("$ "):
+                commands.append(line[2:])
+            elif commands and commands[-1].endswith("\\"):
+                commands[-1] += "\n" + line
+        return commands
+
 
 @dataclass(frozen=True)
 class OrphanOutput:
@@ -71,26 +94,27 @@ class Fences:
             yield Fence(language, attributes, str(source), region.start, region.end, first_line, first_line + 1)
 
 
-def python_blocks(document: Document) -> Iterable[PythonBlock | OrphanOutput]:
-    """Pair each Python fence with the Output fence directly under it (only blank lines between)."""
+def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput]:
+    """Pair each Python or console fence with the Output fence directly under it (only blank lines between)."""
     fences = list(Fences()(document))
     paired: set[int] = set()
     for index, fence in enumerate(fences):
-        if fence.language not in PYTHON_LANGUAGES:
+        kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
+        if fence.language not in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
             if fence.is_output and index not in paired:
                 yield OrphanOutput(fence)
             continue
         following = fences[index + 1] if index + 1 < len(fences) else None
         if following and following.is_output and not document.text[fence.end : following.start].strip():
             paired.add(index + 1)
-            yield PythonBlock(fence, following)
+            yield kind(fence, following)
         else:
-            yield PythonBlock(fence, None)
+            yield kind(fence, None)
 
 
 def regions(document: Document, evaluator) -> Iterator[Region]:
-    for block in python_blocks(document):
-        if isinstance(block, PythonBlock):
+    for block in example_blocks(document):
+        if isinstance(block, (PythonBlock, ConsoleBlock)):
             end = block.output.end if block.output else block.code.end
             yield Region(block.code.start, end, parsed=block, evaluator=evaluator)
         else:

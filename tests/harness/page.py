@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import subprocess
 import os
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from . import blocks, outputs
 from .expand import IncludeError, Origin, expand_page
 
 CONFIG_NAME = "mkdocs.yml"
+COMMAND_TIMEOUT = 300  # seconds a console block's command may run before it counts as hung
 UPDATE_HINT = "Run `python3 dev.py test --update-outputs` to rewrite Output blocks from a real run."
 
 
@@ -123,40 +125,74 @@ def _report_include_error(example: Example) -> str:
     return f"{example.parsed}\nThe site build fails the same way: fix the include directive or the snippet section."
 
 
-def _compile(document: RenderedPage, fence: blocks.Fence):
-    """Compile a block so that tracebacks point at the file and line it was written in."""
-    count = len(fence.source.splitlines())
-    origins = [document.origin(fence.source_line + i) for i in range(count)]
-    files = sorted({origin.path for origin in origins})
-    if len(files) != 1:
-        raise ValueError(f"a Python block must be inline code or a single include, not a mix of {files}")
-    filename = str(document.root / files[0])
-    try:
-        tree = ast.parse(fence.source, filename)
-    except SyntaxError as error:
-        line = origins[(error.lineno or 1) - 1]
-        raise SyntaxError(f"{error.msg} at {line}") from None
-    for node in ast.walk(tree):
-        if hasattr(node, "lineno"):
-            node.lineno = origins[node.lineno - 1].line
-            node.end_lineno = origins[(node.end_lineno or node.lineno) - 1].line if node.end_lineno else None
-    return compile(tree, filename, "exec", dont_inherit=True), origins
+def _compile(document: RenderedPage, fence: blocks.Fence) -> tuple[list, list[Origin]]:
+    """Compile a block so that tracebacks point at the file and line each part was written in.
+
+    A block may join several includes; each run of lines from one file is compiled on its own.
+    """
+    lines = fence.source.splitlines(keepends=True)
+    origins = [document.origin(fence.source_line + i) for i in range(len(lines))]
+    runs: list[tuple[int, int]] = []
+    for index, origin in enumerate(origins):
+        if runs and origins[runs[-1][0]].path == origin.path:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    codes = []
+    for first, last in runs:
+        part, part_origins = "".join(lines[first:last]), origins[first:last]
+        filename = str(document.root / part_origins[0].path)
+        try:
+            tree = ast.parse(part, filename)
+        except SyntaxError as error:
+            raise SyntaxError(f"{error.msg} at {part_origins[(error.lineno or 1) - 1]}") from None
+        for node in ast.walk(tree):
+            if hasattr(node, "lineno"):
+                node.lineno = part_origins[node.lineno - 1].line
+                node.end_lineno = part_origins[node.end_lineno - 1].line if node.end_lineno else None
+        codes.append(compile(tree, filename, "exec", dont_inherit=True))
+    return codes, origins
 
 
 def _location(document: RenderedPage, fence: blocks.Fence, origins: list[Origin]) -> str:
     page = document.origin(fence.first_line)
-    code = f"{origins[0].path}:{origins[0].line}-{origins[-1].line}" if origins else "empty block"
+    spans: list[list] = []
+    for origin in origins:
+        if spans and spans[-1][0] == origin.path and spans[-1][2] + 1 == origin.line:
+            spans[-1][2] = origin.line
+        else:
+            spans.append([origin.path, origin.line, origin.line])
+    code = ", ".join(f"{path}:{first}-{last}" for path, first, last in spans) or "empty block"
     return f"{page} (code: {code})"
 
 
-def _run(code, namespace: dict) -> tuple[str, BaseException | None]:
+def _run(codes: list, namespace: dict) -> tuple[str, BaseException | None]:
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         try:
-            exec(code, namespace)
+            for code in codes:
+                exec(code, namespace)
         except Exception as error:  # noqa: BLE001 - any error is either shown on the page or a failure
             return printed.getvalue(), error
     return printed.getvalue(), None
+
+
+def _run_commands(block: blocks.ConsoleBlock) -> tuple[str, str | None]:
+    """Run a console block's commands in the page's directory, as a reader with the project's
+    environment activated would: its scripts (torchrun, ...) on the PATH."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    printed = []
+    for command in block.commands:
+        try:
+            result = subprocess.run(
+                ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=COMMAND_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            return "".join(printed), f"`{command}` did not finish within {COMMAND_TIMEOUT} s"
+        printed.append(result.stdout)
+        if result.returncode != 0:
+            return "".join(printed), f"`{command}` exited with {result.returncode}:\n{result.stderr[-3000:]}"
+    return "".join(printed), None
 
 
 def check_block(example: Example) -> str | None:
@@ -167,14 +203,29 @@ def check_block(example: Example) -> str | None:
             f"{document.origin(block.fence.first_line)}: an Output block must sit directly under the Python "
             "block that prints it; nothing printed this one."
         )
+    if isinstance(block, blocks.ConsoleBlock):
+        where = str(document.origin(block.code.first_line))
+        printed, failure = _run_commands(block)
+        if failure:
+            return f"{where}: {failure}"
+        return _compare(document, block, where, printed, None)
     try:
-        code, origins = _compile(document, block.code)
-    except (SyntaxError, ValueError) as error:
+        codes, origins = _compile(document, block.code)
+    except SyntaxError as error:
         return f"{document.origin(block.code.first_line)}: {error}"
     where = _location(document, block.code, origins)
+    if block.filename:  # saved for the console blocks below it to run, as the reader would save it
+        if block.output is not None:
+            return f"{where}: a file block ({block.filename}) runs in a console block, so it has no Output block"
+        Path(block.filename).write_text(block.code.source, encoding="utf-8")
+        return None
 
-    printed, error = _run(code, example.namespace)
+    printed, error = _run(codes, example.namespace)
     example.namespace.pop("__builtins__", None)
+    return _compare(document, block, where, printed, error)
+
+
+def _compare(document: RenderedPage, block, where: str, printed: str, error: BaseException | None) -> str | None:
     actual = printed + ("".join(traceback.format_exception_only(error)) if error else "")
     if actual and not actual.endswith("\n"):
         actual += "\n"
@@ -206,7 +257,7 @@ def _shows(expected: str, error: BaseException) -> bool:
     return any(line == name or line.startswith(name + ":") for line in expected.splitlines())
 
 
-def _edit(document: RenderedPage, block: blocks.PythonBlock, actual: str) -> Edit:
+def _edit(document: RenderedPage, block: blocks.PythonBlock | blocks.ConsoleBlock, actual: str) -> Edit:
     page = Path(document.path)
     text = document.text
     new = actual.splitlines()

@@ -1,0 +1,110 @@
+"""A.9.3: the DDP script under torchrun, on the CPU with Gloo on every run (and with NCCL where GPUs are).
+
+Every launch has a timeout, so a hung process group fails the test instead of hanging the suite, and
+every launch finds its own free port, so parallel runs do not collide.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+TORCHRUN = [sys.executable, "-m", "torch.distributed.run"]
+TIMEOUT = 180  # seconds; a healthy launch takes a few
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess:
+    command = [*TORCHRUN, "--standalone", f"--nproc_per_node={nproc}", *args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def probe(mode: str, tmp_path: Path, nproc: int = 2) -> tuple[subprocess.CompletedProcess, dict | None]:
+    result_file = tmp_path / "result.json"
+    run = launch(str(ROOT / "tests" / "ddp_probe.py"), mode, str(result_file), cwd=tmp_path, nproc=nproc)
+    return run, json.loads(result_file.read_text()) if result_file.exists() else None
+
+
+def test_the_script_trains_and_only_rank_0_reports(tmp_path):
+    run = launch("-m", "snippets.ddp_training", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert [line.split(" |")[0] for line in lines[:3]] == ["Epoch 001/003", "Epoch 002/003", "Epoch 003/003"]
+    assert lines[3:] == ["Test predictions: [0, 1]"]  # printed once, by rank 0
+    assert (tmp_path / "model.pth").is_file()  # saved once, by rank 0, and loadable into the plain model
+    from snippets.neural_network import NeuralNetwork
+
+    NeuralNetwork(2, 2).load_state_dict(torch.load(tmp_path / "model.pth", weights_only=True))
+
+
+def test_shards_are_disjoint_cover_the_data_and_parameters_agree(tmp_path):
+    run, result = probe("train", tmp_path)
+    assert run.returncode == 0, run.stderr
+    for epoch, shards in enumerate(result["shards"]):
+        first, second = (set(shard) for shard in shards)
+        assert first | second == set(range(5)), f"epoch {epoch}: shards {shards} do not cover the data set"
+        # 5 examples over 2 ranks: the sampler pads with one repeat, so exactly one index is shared
+        assert len(shards[0]) == len(shards[1]) == 3 and len(first & second) <= 1
+    assert result["shards"][0] != result["shards"][1], "set_epoch should reshuffle every epoch"
+    reference, *others = result["parameters"]
+    assert all(other == reference for other in others), "the model copies differ after training"
+
+
+def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path):
+    run, _ = probe("raise", tmp_path)
+    assert run.returncode != 0
+    assert "rank 1 failed on purpose" in run.stderr
+
+
+def test_more_processes_than_examples_is_a_clear_error(tmp_path):
+    run, _ = probe("too-many", tmp_path)
+    assert run.returncode != 0
+    assert "2 processes but only 1 training examples" in run.stderr
+    assert "ZeroDivisionError" not in run.stderr
+
+
+def test_two_nodes_meet_through_a_c10d_rendezvous(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    nodes = []
+    for node in (0, 1):
+        workdir = tmp_path / f"node{node}"
+        workdir.mkdir()
+        command = [
+            *TORCHRUN, "--nnodes=2", "--nproc_per_node=1", "--rdzv_backend=c10d",
+            f"--rdzv_endpoint=127.0.0.1:{port}", f"--rdzv_id=primer-{port}", "-m", "snippets.ddp_training",
+        ]
+        nodes.append(subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True))
+    outputs = []
+    try:
+        for process in nodes:
+            stdout, stderr = process.communicate(timeout=TIMEOUT)
+            assert process.returncode == 0, stderr
+            outputs.append(stdout)
+    finally:
+        for process in nodes:
+            process.kill()
+    assert sum("Test predictions: [0, 1]" in output for output in outputs) == 1  # one global rank 0
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="NCCL needs at least two CUDA GPUs")
+def test_nccl_on_every_gpu(tmp_path):
+    run = launch("-m", "snippets.ddp_training", cwd=tmp_path, nproc=torch.cuda.device_count())
+    assert run.returncode == 0, run.stderr
+    assert "Test predictions: [0, 1]" in run.stdout
