@@ -1,0 +1,136 @@
+import os
+import sys
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
+from torch.utils.data import DataLoader, DistributedSampler
+
+import torch
+
+
+class NeuralNetwork(torch.nn.Module):
+    def __init__(self, num_inputs, num_outputs):
+        super().__init__()
+
+        self.layers = torch.nn.Sequential(
+            # 1st hidden layer
+            torch.nn.Linear(num_inputs, 30),
+            torch.nn.ReLU(),
+            # 2nd hidden layer
+            torch.nn.Linear(30, 20),
+            torch.nn.ReLU(),
+            # output layer
+            torch.nn.Linear(20, num_outputs),
+        )
+
+    def forward(self, x):
+        logits = self.layers(x)
+        return logits
+
+import torch
+
+X_train = torch.tensor([
+    [-1.2, 3.1],
+    [-0.9, 2.9],
+    [-0.5, 2.6],
+    [2.3, -1.1],
+    [2.7, -1.5],
+])
+y_train = torch.tensor([0, 0, 0, 1, 1])
+
+X_test = torch.tensor([
+    [-0.8, 2.8],
+    [2.6, -1.6],
+])
+y_test = torch.tensor([0, 1])
+
+from torch.utils.data import Dataset
+
+
+class ToyDataset(Dataset):
+    def __init__(self, X, y):
+        self.features = X
+        self.labels = y
+
+    def __getitem__(self, index):
+        one_x = self.features[index]
+        one_y = self.labels[index]
+        return one_x, one_y
+
+    def __len__(self):
+        return self.labels.shape[0]
+
+
+train_ds = ToyDataset(X_train, y_train)
+test_ds = ToyDataset(X_test, y_test)
+
+def setup():
+    """Join the process group that torchrun describes in each process's environment."""
+    if "LOCAL_RANK" not in os.environ:
+        raise SystemExit("start this script with torchrun: torchrun --standalone --nproc_per_node=2 ddp_training.py")
+    if torch.cuda.is_available():  # one GPU per process, talking over NCCL
+        device = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+        torch.cuda.set_device(device)
+        dist.init_process_group("nccl", device_id=device)
+    else:  # CPU processes, talking over Gloo
+        device = torch.device("cpu")
+        dist.init_process_group("gloo")
+    return device
+
+
+def prepare_loader(dataset, batch_size):
+    world_size = dist.get_world_size()
+    if world_size > len(dataset):
+        raise ValueError(
+            f"{world_size} processes but only {len(dataset)} training examples: "
+            "each process needs at least one example, so start fewer processes"
+        )
+    # Every rank gets its own shard; shuffling with the same seed keeps the shards disjoint.
+    sampler = DistributedSampler(dataset, shuffle=True, seed=123)
+    return DataLoader(dataset, batch_size=batch_size, sampler=sampler), sampler
+
+
+def train(device, num_epochs=3):
+    rank = dist.get_rank()
+    train_loader, sampler = prepare_loader(train_ds, batch_size=2)
+
+    torch.manual_seed(123)  # the same initial weights on every rank
+    model = DDP(NeuralNetwork(num_inputs=2, num_outputs=2).to(device))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+
+    for epoch in range(num_epochs):
+        sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank
+        model.train()
+        for features, labels in train_loader:
+            features, labels = features.to(device), labels.to(device)
+            loss = F.cross_entropy(model(features), labels)
+            optimizer.zero_grad()
+            loss.backward()  # DDP averages the gradients of all ranks here
+            optimizer.step()
+        if rank == 0:
+            print(f"Epoch {epoch + 1:03d}/{num_epochs:03d} | rank 0 loss: {loss:.2f}")
+
+    model.eval()
+    with torch.no_grad():
+        features = torch.stack([x for x, _ in test_ds]).to(device)
+        predictions = model(features).argmax(dim=1)
+    if rank == 0:  # every rank holds the same model: report and save it once
+        print("Test predictions:", predictions.tolist())
+        torch.save(model.module.state_dict(), "model.pth")
+    return model.module.state_dict()
+
+
+def main():
+    device = setup()
+    try:
+        train(device)
+    finally:
+        dist.destroy_process_group()
+    # Leave without interpreter shutdown, which can race Gloo's worker threads (see the page).
+    sys.stdout.flush()
+    os._exit(0)
+
+if __name__ == "__main__":
+    main()

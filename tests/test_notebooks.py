@@ -1,0 +1,55 @@
+"""Every chapter's notebook is up to date with its chapter, and runs in a fresh kernel printing what the
+chapter shows."""
+
+import copy
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import notebooks
+from tests.harness import outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDERED = notebooks.render()
+NOTEBOOKS = sorted(path for path in RENDERED if path.suffix == ".ipynb")
+
+
+@pytest.mark.parametrize("path", sorted(RENDERED), ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_file_is_up_to_date_with_its_chapter(path: Path) -> None:
+    assert path.is_file() and path.read_text(encoding="utf-8") == RENDERED[path], (
+        f"{path.relative_to(ROOT)} is stale: run `.venv/bin/python notebooks.py`"
+    )
+
+
+def test_every_chapter_has_a_notebook_and_links_to_it() -> None:
+    for chapter in notebooks.CHAPTERS:
+        page = (ROOT / "docs" / f"{chapter}.md").read_text()
+        assert f"(notebooks/{chapter}.ipynb)" in page, f"docs/{chapter}.md does not link its notebook"
+
+
+def shown(cell) -> str:
+    """A code cell's outputs as the page shows them: printed text, then `Name: message` for an error."""
+    text = ""
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream" and output["name"] == "stdout":
+            text += output["text"]
+        elif output["output_type"] == "error":
+            text += f"{output['ename']}: {output['evalue']}\n"
+    return text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_in_a_fresh_kernel_and_prints_what_the_page_shows(path: Path, tmp_path: Path) -> None:
+    committed = nbformat.reads(RENDERED[path], as_version=4)
+    executed = copy.deepcopy(committed)
+    NotebookClient(executed, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+                   ).execute()
+    for index, (expected, actual) in enumerate(zip(committed.cells, executed.cells)):
+        if expected.cell_type != "code":
+            continue
+        rules = expected.metadata.get("varies", [])
+        assert outputs.matches(shown(expected), shown(actual), rules), (
+            f"{path.name}, cell {index}:\n{outputs.diff(shown(expected), shown(actual))}"
+        )
