@@ -37,3 +37,11 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path):
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "Snippet section 'no-such-section' could not be located" in result.stderr
+
+
+def test_the_torch_version_each_page_states_is_the_one_the_outputs_come_from():
+    import torch
+    from mkdocs.config import load_config
+
+    stated = load_config(str(ROOT / "mkdocs.yml"), plugins=[])["extra"]["torch_version"]
+    assert torch.__version__.split("+")[0] == stated

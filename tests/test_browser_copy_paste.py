@@ -1,0 +1,65 @@
+"""Copy-paste fidelity: what each copy button on a chapter copies is exactly the code, and pasted in order
+into a fresh interpreter it prints what the page shows under it. This checks the rendered site,
+independently of the Markdown-level checks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import browser
+from tests.harness import outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ["/what-is-pytorch/", "/tensors/", "/computation-graphs/", "/autograd/", "/multilayer-networks/",
+            "/data-loaders/", "/training-loop/", "/saving-and-loading/", "/gpu-training/", "/exercises/"]
+
+# Collect the code blocks of a page in order: language, file title, the element, and the Output block under it.
+BLOCKS_JS = """
+() => [...document.querySelectorAll('article div.highlight')].map((div, index) => {
+  const language = [...div.classList].find(c => c.startsWith('language-'))?.slice(9) ?? '';
+  const title = div.querySelector('.filename')?.textContent ?? '';
+  return {index, language, title, varies: div.dataset.varies ?? '', text: div.querySelector('code').textContent,
+          button: !!div.querySelector('button[data-md-type="copy"]')};
+})
+"""
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_page_shows(site, path, tmp_path):
+    _, base_url, chromium = site
+    page, _ = browser.open_page(chromium, base_url + path, permissions=["clipboard-read", "clipboard-write"])
+    # Show collapsed blocks and every content tab, as a reader opens them before copying.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important }")
+    blocks = page.evaluate(BLOCKS_JS)
+    assert all(block["button"] for block in blocks), f"{path}: a code block without a copy button"
+    runnable, shown = [], []
+    buttons = page.query_selector_all('article div.highlight button[data-md-type="copy"]')
+    for block, following, button in zip(blocks, blocks[1:] + [None], buttons):
+        if block["language"] not in ("python", "console"):
+            continue
+        page.evaluate("navigator.clipboard.writeText('')")
+        button.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == block["text"].rstrip("\n"), f"{path}: the copy button of block {block['index']} copies " \
+            f"something else than the code:\n{copied!r}\n{block['text']!r}"
+        kind = "console" if block["language"] == "console" else "file" if block["title"].endswith(".py") else "python"
+        runnable.append({"kind": kind, "code": copied, "filename": block["title"]})
+        output = following if following and following["title"] == "Output" else None
+        shown.append((output["text"] if output else "", output["varies"].split() if output else []))
+    page.context.close()
+
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "copy_paste_runner.py")],
+                            input=json.dumps(runnable), capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    for number, ((expected, rules), actual) in enumerate(zip(shown, printed)):
+        assert outputs.matches(expected, actual, rules), (
+            f"{path}, Python block {number}: pasted into a fresh interpreter it prints something else\n"
+            f"{outputs.diff(expected, actual)}"
+        )
