@@ -43,6 +43,9 @@ def tasks(site_dir: str) -> dict[str, list[list[str]]]:
             DDP_LAUNCH,
         ],
         "DDP tests": [[*pytest, "tests/test_ddp_training.py"]],
+        "notebooks (each in a fresh kernel)": [[*pytest, "tests/test_notebooks.py"]],
+        "browser tests": [[*pytest, "tests/test_browser_pages.py", "tests/test_browser_copy_paste.py",
+                           "tests/test_browser_ui.py"]],
         "whole suite": [pytest],
     }
 
