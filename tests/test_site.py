@@ -29,7 +29,7 @@ def test_the_site_builds_strictly_without_warnings(tmp_path):
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path):
     project = tmp_path / "project"
-    for name in ("docs", "snippets", "benchmarks"):
+    for name in ("docs", "snippets", "benchmarks", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project)
     page = project / "docs" / "tensors.md"
