@@ -71,7 +71,7 @@ def site_pages(site_dir: Path) -> list[str]:
     return pages
 
 
-def open_page(chromium, url: str, **context_options):
+def open_page(chromium, url: str, wait_until: str = "load", **context_options):
     context = chromium.new_context(**context_options)
     page = context.new_page()
     events = {"errors": [], "failed": [], "requests": []}
@@ -80,5 +80,29 @@ def open_page(chromium, url: str, **context_options):
     page.on("requestfailed", lambda r: events["failed"].append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and events["failed"].append(f"{r.url} ({r.status})"))
     page.on("request", lambda r: events["requests"].append(r.url))
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until=wait_until)
     return page, events
+
+
+def serious_accessibility_problems(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])} nodes)"
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def check_pages(site, notebooks: bool) -> None:
+    site_dir, base_url, chromium = site
+    pages = [path for path in site_pages(site_dir) if path.startswith("/notebooks/") == notebooks]
+    assert len(pages) >= 10, pages
+    third_party, inaccessible = [], []
+    for path in pages:
+        page, events = open_page(chromium, base_url + path, wait_until="networkidle")  # late requests too
+        assert not events["errors"], f"{path}: console errors {events['errors']}"
+        assert not events["failed"], f"{path}: failed requests {events['failed']}"
+        third_party += [url for url in events["requests"] if not url.startswith((base_url, "data:", "blob:"))]
+        inaccessible += [f"{path}: {problem}" for problem in serious_accessibility_problems(page)]
+        page.context.close()
+    assert third_party == [], f"requests that leave 127.0.0.1: {sorted(set(third_party))}"
+    assert not inaccessible, "\n".join(inaccessible)

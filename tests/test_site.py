@@ -1,10 +1,13 @@
 """The site builds strictly, and a broken include breaks the build."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,11 +23,34 @@ def build(project: Path, site: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_site_builds_strictly_without_warnings(tmp_path):
-    result = build(ROOT, tmp_path / "site")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    site = tmp_path_factory.mktemp("site")
+    return site, build(ROOT, site)
+
+
+def test_the_site_builds_strictly_without_warnings(built):
+    site, result = built
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
-    assert (tmp_path / "site" / "tensors" / "index.html").is_file()
+    assert (site / "tensors" / "index.html").is_file()
+
+
+def test_every_internal_link_resolves_and_no_page_is_an_orphan(built):
+    site, _ = built
+    pages = {page.parent for page in site.rglob("index.html")}
+    linked, broken = set(), []
+    for page in pages:
+        for href in re.findall(r'<a [^>]*href="([^"#]*)', (page / "index.html").read_text(encoding="utf-8")):
+            if not href or re.match(r"[a-z]+:", href):
+                continue  # an anchor on the same page, or another site (only the edit links, where configured)
+            target = (page / href).resolve()
+            if not (target / "index.html" if target.is_dir() else target).is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            linked.add(target)
+    assert not broken, f"links to files that do not exist: {broken}"
+    orphans = [str(page.relative_to(site)) for page in pages if page != site and page.resolve() not in linked]
+    assert not orphans, f"pages no other page links to: {orphans}"
 
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path):
