@@ -13,6 +13,6 @@ def shows_error(expected: type[BaseException]):
     try:
         yield
     except expected as error:
-        print(traceback.format_exception_only(error)[-1], end="")
+        print("".join(traceback.format_exception_only(error)), end="")
     else:
         raise AssertionError(f"this example should raise {expected.__name__}, and it did not")

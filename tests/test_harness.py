@@ -11,8 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import torch  # noqa: F401 - see below
 
 from tests.harness import guard
+
+# pytester forgets the modules an inner run imported. Torch, imported by a page in an inner run and then
+# forgotten, cannot be imported again in this process, so it is imported here, before any inner run.
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,8 +30,14 @@ class Fence:
     source: str
     start: int  # character offsets of the whole fence in the expanded page
     end: int
-    first_line: int  # 0-based line of the opening fence in the expanded page
-    source_line: int  # 0-based line of the first line inside the fence
+    first_line: int  # 0-based lines of the opening and the closing fence in the expanded page
+    last_line: int
+    indent: str  # what the fence is indented by (inside a tab or an admonition)
+
+    @property
+    def source_line(self) -> int:
+        """0-based line, in the expanded page, of the first line inside the fence."""
+        return self.first_line + 1
 
     @property
     def is_output(self) -> bool:
@@ -40,9 +46,6 @@ class Fence:
     @property
     def varies(self) -> list[str]:
         return self.attributes.get("data-varies", "").split()
-
-    def last_line(self, text: str) -> int:
-        return text.count("\n", 0, self.end - 1)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,10 @@ class Fences:
             language = _LANGUAGE.match(info)["language"].lower()
             source = region.lexemes["source"]
             first_line = document.text.count("\n", 0, region.start)
-            yield Fence(language, attributes, str(source), region.start, region.end, first_line, first_line + 1)
+            last_line = document.text.count("\n", 0, region.end - 1)
+            opening = document.text[region.start : document.text.find("\n", region.start)]  # starts at its line
+            indent = opening[: len(opening) - len(opening.lstrip(" \t"))]
+            yield Fence(language, attributes, str(source), region.start, region.end, first_line, last_line, indent)
 
 
 def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
-import subprocess
 import os
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -258,19 +258,13 @@ def _shows(expected: str, error: BaseException) -> bool:
 
 
 def _edit(document: RenderedPage, block: blocks.PythonBlock | blocks.ConsoleBlock, actual: str) -> Edit:
-    page = Path(document.path)
-    text = document.text
-    new = actual.splitlines()
-    if block.output is not None:
-        opening = document.origin(block.output.first_line).line
-        closing = document.origin(block.output.last_line(text)).line
-        indent = text.split("\n")[block.output.first_line]
-        indent = indent[: len(indent) - len(indent.lstrip())]
-        if not new:  # nothing printed any more: drop the block and the blank line above it
-            return Edit(page, document.origin(block.code.last_line(text)).line + 1, closing, [])
-        return Edit(page, opening + 1, closing - 1, [indent + line if line else line for line in new])
-    after = document.origin(block.code.last_line(text)).line
-    indent = text.split("\n")[block.code.first_line]
-    indent = indent[: len(indent) - len(indent.lstrip())]
-    fence = [f'{indent}```text title="{blocks.OUTPUT_TITLE}"', *(indent + line if line else line for line in new), f"{indent}```"]
-    return Edit(page, after + 1, after, ["", *fence])
+    page, output, code = Path(document.path), block.output, block.code
+    after_code = document.origin(code.last_line).line
+    if output is None:  # a new Output block under the code, indented like it
+        lines = [f'```text title="{blocks.OUTPUT_TITLE}"', *actual.splitlines(), "```"]
+        return Edit(page, after_code + 1, after_code, ["", *(code.indent + line if line else line for line in lines)])
+    closing = document.origin(output.last_line).line
+    if not actual:  # nothing printed any more: drop the block and the blank line above it
+        return Edit(page, after_code + 1, closing, [])
+    opening = document.origin(output.first_line).line
+    return Edit(page, opening + 1, closing - 1, [output.indent + line if line else line for line in actual.splitlines()])
