@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: build the site once, serve it on 127.0.0.1, drive Debian's Chromium."""
+"""Helpers for the browser tests: serve the built site on 127.0.0.1, drive Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,14 +31,6 @@ def chromium() -> str:
             pytest.fail(f"{reason}; CI must run the browser tests")
         pytest.skip(reason)
     return path
-
-
-def build_site(site_dir: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
-        cwd=ROOT, env=env, check=True, timeout=300,
-    )
 
 
 @contextmanager

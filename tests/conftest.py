@@ -5,15 +5,23 @@ from __future__ import annotations
 import pytest
 
 from tests import browser
+from tests.site_build import build_site
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The site, built once per test process, served on 127.0.0.1, with Chromium to look at it."""
+def built_site(tmp_path_factory):
+    """The site, built once per test process: its folder and how the build went."""
+    site_dir = tmp_path_factory.mktemp("site")
+    return site_dir, build_site(site_dir)
+
+
+@pytest.fixture(scope="session")
+def site(built_site):
+    """The built site served on 127.0.0.1, with Chromium to look at it."""
     playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright")
     executable = browser.chromium()
-    site_dir = tmp_path_factory.mktemp("site")
-    browser.build_site(site_dir)
+    site_dir, result = built_site
+    assert result.returncode == 0, result.stderr
     with browser.serve(site_dir) as base_url, playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=browser.CHROMIUM_FLAGS)
         yield site_dir, base_url, chromium

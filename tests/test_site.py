@@ -1,43 +1,23 @@
 """The site builds strictly, and a broken include breaks the build."""
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from tests.site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=120,
-    )
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    site = tmp_path_factory.mktemp("site")
-    return site, build(ROOT, site)
-
-
-def test_the_site_builds_strictly_without_warnings(built):
-    site, result = built
+def test_the_site_builds_strictly_without_warnings(built_site):
+    site, result = built_site
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     assert (site / "tensors" / "index.html").is_file()
 
 
-def test_every_internal_link_resolves_and_no_page_is_an_orphan(built):
-    site, _ = built
+def test_every_internal_link_resolves_and_no_page_is_an_orphan(built_site):
+    site, _ = built_site
     pages = {page.parent for page in site.rglob("index.html")}
     linked, broken = set(), []
     for page in pages:
@@ -60,7 +40,7 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path):
     shutil.copy(ROOT / "mkdocs.yml", project)
     page = project / "docs" / "tensors.md"
     page.write_text(page.read_text().replace("snippets/tensors.py:ranks", "snippets/tensors.py:no-such-section"))
-    result = build(project, tmp_path / "site")
+    result = build_site(tmp_path / "site", project)
     assert result.returncode != 0
     assert "Snippet section 'no-such-section' could not be located" in result.stderr
 
