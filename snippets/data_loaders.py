@@ -2,7 +2,7 @@
 
 import torch
 
-from snippets.toy_data import test_ds, train_ds
+from snippets.toy_data import train_ds
 
 # --8<-- [start:len]
 print(len(train_ds))

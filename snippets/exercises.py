@@ -1,7 +1,5 @@
 """Exercises and their solutions."""
 
-import torch
-
 from snippets.errors import shows_error
 from snippets.neural_network import NeuralNetwork
 
