@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.harness.plugin", "pytester"]
+pytest_plugins = ["primer.verify.plugin", "pytester"]

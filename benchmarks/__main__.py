@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import torch
+from primer.machine import describe
+from primer.paths import RESULTS, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PLAIN_SNIPPETS = (
     "import runpy, pathlib, os, tempfile\n"
@@ -69,7 +68,7 @@ def time_task(commands: list[list[str]], runs: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "project.json")
+    parser.add_argument("--json", type=Path, default=RESULTS / "project.json")
     parser.add_argument("--only", help="run only the tasks whose name contains this text")
     args = parser.parse_args()
 
@@ -88,8 +87,7 @@ def main() -> None:
         "same snippets, plain (one process + one torchrun)")
     if docs and plain:
         print(f"{'documented examples / plain run':<52} {docs / plain:7.2f} ×")
-    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-               "torch": torch.__version__}
+    machine = describe()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
     print(f"wrote {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")

@@ -9,12 +9,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-from benchmarks.machine import describe
-
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results" / "ddp_scaling.json"
+from primer.machine import save_results
+from primer.paths import ROOT
 
 
 def run(processes: int, threads: int) -> dict:
@@ -31,7 +28,7 @@ def main() -> None:
     for row in rows:
         print(f"{row['processes']} process(es) × {row['threads_per_process']} thread(s): "
               f"{row['epoch_s']:.2f} s per epoch", flush=True)
-    RESULTS.write_text(json.dumps({"machine": describe(), "results": rows}, indent=2) + "\n")
+    save_results("ddp_scaling", rows)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,11 @@ before it reads the clock, so GPU times are the work itself and not only its lau
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import torch
 import torch.utils.benchmark as benchmark
 
-from benchmarks.machine import describe
+from primer.machine import save_results
 
-RESULTS = Path(__file__).resolve().parent / "results" / "matmul.json"
 SIZES = [32, 64, 128, 256, 512, 1024, 2048]
 
 
@@ -36,7 +32,7 @@ def main() -> None:
             gflops = 2 * size**3 / seconds / 1e9
             rows.append({"device": device, "size": size, "seconds": seconds, "gflops": gflops})
             print(f"{device:<5} {size:>5}×{size:<5} {seconds * 1e3:10.4f} ms  {gflops:8.1f} GFLOP/s", flush=True)
-    RESULTS.write_text(json.dumps({"machine": describe(), "results": rows}, indent=2) + "\n")
+    save_results("matmul", rows)
 
 
 if __name__ == "__main__":

@@ -8,17 +8,14 @@ A small model trains on every batch, so the numbers include the training step th
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
-from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from benchmarks.machine import describe
+from primer.machine import save_results
 
-RESULTS = Path(__file__).resolve().parent / "results" / "num_workers.json"
 ITEMS, BATCH_SIZE, ITEM_SECONDS = 192, 16, 0.004
 WORKERS = [0, 1, 2, 4]
 
@@ -63,12 +60,8 @@ def main(runs: int = 3) -> None:
             timings = [epoch_seconds(kind, workers) for _ in range(runs)]
             rows.append({"kind": kind, "num_workers": workers, "epoch_s": statistics.median(timings)})
             print(f"{kind:<10} num_workers={workers}  {statistics.median(timings):.3f} s per epoch", flush=True)
-    data = {
-        "machine": describe(),
-        "setup": {"items": ITEMS, "batch_size": BATCH_SIZE, "item_seconds": ITEM_SECONDS, "runs": runs},
-        "results": rows,
-    }
-    RESULTS.write_text(json.dumps(data, indent=2) + "\n")
+    setup = {"items": ITEMS, "batch_size": BATCH_SIZE, "item_seconds": ITEM_SECONDS, "runs": runs}
+    save_results("num_workers", rows, setup=setup)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from primer.paths import ROOT
 
 
 def build_site(site_dir: Path, project: Path = ROOT) -> subprocess.CompletedProcess:

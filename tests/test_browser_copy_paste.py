@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from primer.chapters import chapters
+from primer.verify import outputs
 from tests import browser
-from tests.harness import outputs
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["/what-is-pytorch/", "/tensors/", "/computation-graphs/", "/autograd/", "/multilayer-networks/",
-            "/data-loaders/", "/training-loop/", "/saving-and-loading/", "/gpu-training/", "/exercises/"]
+RUNNER = Path(__file__).resolve().parent / "copy_paste_runner.py"
 
 # Collect the code blocks of a page in order: language, file title, the element, and the Output block under it.
 BLOCKS_JS = """
@@ -29,8 +28,9 @@ BLOCKS_JS = """
 """
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
-def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_page_shows(site, path, tmp_path):
+@pytest.mark.parametrize("chapter", chapters())
+def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_page_shows(site, chapter, tmp_path):
+    path = f"/{chapter}/"
     _, base_url, chromium = site
     page, _ = browser.open_page(chromium, base_url + path, permissions=["clipboard-read", "clipboard-write"])
     # Show collapsed blocks and every content tab, as a reader opens them before copying.
@@ -55,7 +55,7 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
         shown.append((output["text"] if output else "", output["varies"].split() if output else []))
     page.context.close()
 
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "copy_paste_runner.py")],
+    result = subprocess.run([sys.executable, str(RUNNER)],
                             input=json.dumps(runnable), capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)

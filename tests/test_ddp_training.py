@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
+from primer.paths import ROOT
+
 TORCHRUN = [sys.executable, "-m", "torch.distributed.run"]
 TIMEOUT = 180  # seconds; a healthy launch takes a few
 

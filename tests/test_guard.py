@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import guard
+from primer.paths import CONFIG, ROOT
+from primer.verify import guard
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "mkdocs.yml"
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
 

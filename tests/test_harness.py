@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 import torch  # noqa: F401 - see below
 
-from tests.harness import guard
-
 # pytester forgets the modules an inner run imported. Torch, imported by a page in an inner run and then
 # forgotten, cannot be imported again in this process, so it is imported here, before any inner run.
-
-ROOT = Path(__file__).resolve().parent.parent
+from primer.paths import ROOT
+from primer.verify import guard
 
 SNIPPET = '''\
 # --8<-- [start:setup]
@@ -54,7 +52,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     (pytester.path / "code").mkdir()
     (pytester.path / "code" / "example.py").write_text(SNIPPET)
     (pytester.path / "docs").mkdir()
-    pytester.makeconftest('pytest_plugins = ["tests.harness.plugin"]')
+    pytester.makeconftest('pytest_plugins = ["primer.verify.plugin"]')
     return pytester
 
 

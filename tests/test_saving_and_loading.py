@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import torch
 
+from primer.paths import ROOT
+from primer.verify.expand import include
 from snippets.neural_network import NeuralNetwork
 from snippets.toy_data import X_test, X_train
-from tests.harness.expand import include
 
-ROOT = Path(__file__).resolve().parent.parent
 LOAD = include("snippets/saving_and_loading.py:load", ROOT / "mkdocs.yml")  # the code the page shows
 
 

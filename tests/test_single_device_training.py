@@ -1,12 +1,12 @@
 """A.9.2: the A.7 loop with the three device changes reaches 100 % accuracy on the chosen device."""
 
+
 import pytest
 import torch
 
-from tests.harness.expand import include
-from pathlib import Path
+from primer.paths import ROOT
+from primer.verify.expand import include
 
-ROOT = Path(__file__).resolve().parent.parent
 TRAIN = include("snippets/single_device_training.py:train", ROOT / "mkdocs.yml")
 ACCURACY = include("snippets/single_device_training.py:accuracy", ROOT / "mkdocs.yml")
 

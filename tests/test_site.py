@@ -2,11 +2,9 @@
 
 import re
 import shutil
-from pathlib import Path
 
+from primer.paths import ROOT
 from tests.site_build import build_site
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_site_builds_strictly_without_warnings(built_site):

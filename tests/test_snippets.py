@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from primer.paths import ROOT
+
 MODULES = sorted(p for p in (ROOT / "snippets").glob("*.py") if p.stem != "__init__")
 TORCHRUN_SCRIPTS = {"ddp_training"}  # run under torchrun by tests/test_ddp_training.py
 SECTION = re.compile(r"--8<-- \[start:([\w-]+)\]")

@@ -1,11 +1,10 @@
-"""Build a Jupyter notebook for every chapter from the chapter itself: `python notebooks.py`.
+"""A Jupyter notebook for every chapter, built from the chapter itself.
 
-Each chapter page is expanded with the site's own include machinery (tests/harness/expand.py) and cut
+Each chapter page is expanded with the site's own include machinery (primer/verify/expand.py) and cut
 at its code blocks: prose becomes Markdown cells, Python blocks become code cells carrying the output the
 page shows, in page order. Nothing is written twice: edit the page or the snippet and rebuild. Blocks a
 notebook cannot run (a script for torchrun, shell commands) stay in the notebook as Markdown, with the
-script also written to docs/downloads/. tests/test_notebooks.py executes every notebook in a fresh kernel
-and fails when a committed notebook is stale.
+script also written to docs/downloads/. tests/test_notebooks.py executes every notebook in a fresh kernel.
 """
 
 from __future__ import annotations
@@ -15,20 +14,13 @@ from pathlib import Path
 
 import nbformat
 from nbformat import v4
+from sybil import Document
 
-from tests.harness.blocks import ConsoleBlock, PythonBlock, example_blocks
-from tests.harness.expand import expand_page
-from tests.harness.page import RenderedPage
+from primer.chapters import chapters
+from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
+from primer.verify.blocks import ConsoleBlock, PythonBlock, example_blocks
+from primer.verify.expand import expand_page
 
-ROOT = Path(__file__).resolve().parent
-DOCS = ROOT / "docs"
-OUT = DOCS / "notebooks"
-DOWNLOADS = DOCS / "downloads"
-CONFIG = ROOT / "mkdocs.yml"
-CHAPTERS = [
-    "what-is-pytorch", "tensors", "computation-graphs", "autograd", "multilayer-networks", "data-loaders",
-    "training-loop", "saving-and-loading", "gpu-training", "exercises",
-]
 NOTEBOOK_LINK = re.compile(r"^\[Open this chapter as a notebook\]\(notebooks/[\w-]+\.ipynb\)\{[^}]*\}\n\n?", re.M)
 # An error as Python reports it on the last line of an Output block: `RuntimeError: message`.
 ERROR_LINE = re.compile(r"^(?P<name>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)): ?(?P<value>.*)$")
@@ -75,7 +67,7 @@ def _script_cell(block: PythonBlock, files: dict[Path, str]) -> str:
 def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
-    document = RenderedPage(expanded.text, str(page))
+    document = Document(expanded.text, str(page))
     title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
     cells: list = [
         v4.new_markdown_cell(
@@ -124,13 +116,6 @@ def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
 def render() -> dict[Path, str]:
     """Every file this script makes: a notebook per chapter, and the scripts they link to."""
     files: dict[Path, str] = {}
-    for chapter in CHAPTERS:
-        files[OUT / f"{chapter}.ipynb"] = nbformat.writes(build(chapter, files)) + "\n"
+    for chapter in chapters():
+        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(chapter, files)) + "\n"
     return files
-
-
-if __name__ == "__main__":
-    for path, text in render().items():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")

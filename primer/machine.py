@@ -1,9 +1,13 @@
-"""What a benchmark ran on, recorded next to its numbers."""
+"""What a measurement ran on, recorded next to its numbers: one schema for every record."""
 
+import json
 import os
 import platform
+from pathlib import Path
 
 import torch
+
+from primer.paths import RESULTS
 
 
 def describe() -> dict:
@@ -23,3 +27,10 @@ def describe() -> dict:
         "python": platform.python_version(),
         "platform": platform.system(),
     }
+
+
+def save_results(name: str, results: list[dict], **details) -> Path:
+    """Record a measurement in benchmarks/results/NAME.json, with the machine it was made on."""
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({"machine": describe(), **details, "results": results}, indent=2) + "\n")
+    return path

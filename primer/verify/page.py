@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import os
 import subprocess
@@ -52,28 +53,25 @@ class OutputRewriter:
         return counts
 
 
-#: Set by the pytest plugin while `--update-outputs` is on.
-rewriter: OutputRewriter | None = None
+class ScratchDirectories:
+    """Runs each page as a reader would: as a script (`__main__`), in an empty directory of its own, and with
+    none of the global settings that an earlier page may have changed. The plugin keeps one per session."""
 
+    def __init__(self) -> None:
+        self._open: dict[int, tuple[str, tempfile.TemporaryDirectory]] = {}
 
-_scratch: list[tuple[str, tempfile.TemporaryDirectory]] = []
+    def enter(self, namespace: dict) -> None:
+        namespace["__name__"] = "__main__"
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_printoptions(profile="default")
+        scratch = tempfile.TemporaryDirectory(prefix="docs-page-")
+        self._open[id(namespace)] = (os.getcwd(), scratch)
+        os.chdir(scratch.name)
 
-
-def enter_scratch_directory(namespace: dict) -> None:
-    """Run a page as a reader would: as a script (`__main__`), in an empty directory of its own, and with
-    none of the global settings that an earlier page may have changed."""
-    namespace["__name__"] = "__main__"
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_printoptions(profile="default")
-    scratch = tempfile.TemporaryDirectory(prefix="docs-page-")
-    _scratch.append((os.getcwd(), scratch))
-    os.chdir(scratch.name)
-
-
-def leave_scratch_directory(namespace: dict) -> None:
-    previous, scratch = _scratch.pop()
-    os.chdir(previous)
-    scratch.cleanup()
+    def leave(self, namespace: dict) -> None:
+        previous, scratch = self._open.pop(id(namespace))
+        os.chdir(previous)
+        scratch.cleanup()
 
 
 def _config_for(page: Path) -> Path:
@@ -116,9 +114,12 @@ class RenderedPage(Document):
             yield example
 
 
-def parse_blocks(document: RenderedPage) -> Iterator[Region]:
-    """The sybil parser: one region per Python block (with its Output block), one per orphan Output block."""
-    return blocks.regions(document, check_block)
+def parse_blocks(document: RenderedPage, rewriter: OutputRewriter | None = None) -> Iterator[Region]:
+    """The sybil parser: one region per Python block (with its Output block), one per orphan Output block.
+
+    With a rewriter (`--update-outputs`), differing Output blocks are queued for rewriting instead of failing.
+    """
+    return blocks.regions(document, functools.partial(check_block, rewriter=rewriter))
 
 
 def _report_include_error(example: Example) -> str:
@@ -195,7 +196,7 @@ def _run_commands(block: blocks.ConsoleBlock) -> tuple[str, str | None]:
     return "".join(printed), None
 
 
-def check_block(example: Example) -> str | None:
+def check_block(example: Example, rewriter: OutputRewriter | None = None) -> str | None:
     document: RenderedPage = example.document
     block = example.parsed
     if isinstance(block, blocks.OrphanOutput):
@@ -208,7 +209,7 @@ def check_block(example: Example) -> str | None:
         printed, failure = _run_commands(block)
         if failure:
             return f"{where}: {failure}"
-        return _compare(document, block, where, printed, None)
+        return _compare(document, block, where, printed, None, rewriter)
     try:
         codes, origins = _compile(document, block.code)
     except SyntaxError as error:
@@ -222,10 +223,12 @@ def check_block(example: Example) -> str | None:
 
     printed, error = _run(codes, example.namespace)
     example.namespace.pop("__builtins__", None)
-    return _compare(document, block, where, printed, error)
+    return _compare(document, block, where, printed, error, rewriter)
 
 
-def _compare(document: RenderedPage, block, where: str, printed: str, error: BaseException | None) -> str | None:
+def _compare(
+    document: RenderedPage, block, where: str, printed: str, error: BaseException | None, rewriter: OutputRewriter | None
+) -> str | None:
     actual = printed + ("".join(traceback.format_exception_only(error)) if error else "")
     if actual and not actual.endswith("\n"):
         actual += "\n"

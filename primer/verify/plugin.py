@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from pytest_codeblocks.plugin import MarkdownFile
 from sybil import Sybil
@@ -15,7 +17,7 @@ from sybil import Sybil
 from . import page
 
 _COLLECT = pytest.StashKey()
-_REWRITER = pytest.StashKey()
+_REWRITER = pytest.StashKey[page.OutputRewriter]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,24 +36,20 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    rewriter = page.OutputRewriter() if config.getoption("update_outputs") else None
+    if rewriter:
+        config.stash[_REWRITER] = rewriter
+    scratch = page.ScratchDirectories()
     docs = Sybil(
-        parsers=[page.parse_blocks],
+        parsers=[functools.partial(page.parse_blocks, rewriter=rewriter)],
         patterns=["*.md"],
         path=str(config.rootpath / "docs"),
         document_types={".md": page.RenderedPage},
-        setup=page.enter_scratch_directory,
-        teardown=page.leave_scratch_directory,
+        setup=scratch.enter,
+        teardown=scratch.leave,
         name="docs",
     )
     config.stash[_COLLECT] = docs.pytest()
-    if config.getoption("update_outputs"):
-        config.stash[_REWRITER] = page.rewriter
-        page.rewriter = page.OutputRewriter()
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if _REWRITER in config.stash:
-        page.rewriter = config.stash[_REWRITER]
 
 
 def pytest_collect_file(file_path, parent: pytest.Collector):
@@ -61,9 +59,9 @@ def pytest_collect_file(file_path, parent: pytest.Collector):
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    if _REWRITER not in config.stash or page.rewriter is None:
+    if _REWRITER not in config.stash:
         return
-    counts = page.rewriter.apply()
+    counts = config.stash[_REWRITER].apply()
     for path, count in sorted(counts.items()):
         terminalreporter.write_line(f"rewrote {count} Output block(s) in {path.relative_to(config.rootpath)}")
     if not counts:

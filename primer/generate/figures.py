@@ -1,7 +1,7 @@
-"""Draw the site's figures as SVG files in docs/figures/: `python figures.py`.
+"""The site's explanatory figures, as SVG files in docs/figures/.
 
 The figures are plain boxes, arrows and text, so they are generated from this file rather than kept as
-opaque drawings; `tests/test_figures.py` fails when a committed SVG differs from what this script draws.
+opaque drawings.
 Dark mode inverts them with a CSS filter (docs/stylesheets/figures.css), so they use light fills here.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-OUT = Path(__file__).resolve().parent / "docs" / "figures"
+from primer import paths
 
 INK = "#1f2937"
 COLORS = {  # fill, stroke
@@ -306,12 +306,5 @@ FIGURES = {
 }
 
 
-def render() -> dict[str, str]:
-    return {f"{name}.svg": draw().svg() for name, draw in FIGURES.items()}
-
-
-if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
-    for filename, svg in render().items():
-        (OUT / filename).write_text(svg, encoding="utf-8")
-    print(f"wrote {len(FIGURES)} figures to {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")
+def render() -> dict[Path, str]:
+    return {paths.FIGURES / f"{name}.svg": draw().svg() for name, draw in FIGURES.items()}

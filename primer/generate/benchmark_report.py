@@ -1,9 +1,7 @@
-"""Draw the plots and write the tables that the chapters show, from the recorded results only.
+"""The plots and tables that the chapters show, made from the recorded benchmark results only.
 
-    python -m benchmarks.report
-
-Reads benchmarks/results/*.json; writes docs/figures/bench-*.svg and benchmarks/results/*.md, which the
-pages include. tests/test_benchmark_report.py fails when a committed file differs from what this writes.
+Reads benchmarks/results/*.json; makes docs/figures/bench-*.svg and benchmarks/results/*.md, which the
+pages include.
 """
 
 from __future__ import annotations
@@ -12,22 +10,18 @@ import json
 from pathlib import Path
 
 import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from primer.paths import FIGURES, RESULTS
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
-FIGURES = ROOT / "docs" / "figures"
-
-plt.rcParams.update({
+STYLE = {
     "svg.hashsalt": "pytorch-primer",  # stable ids, so the same data gives the same file
     "svg.fonttype": "none",  # text stays text, in the page's font
     "font.family": "sans-serif",
     "font.size": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
-})
+}
 
 
 def load(name: str) -> dict:
@@ -44,13 +38,13 @@ def save(figure, name: str, outputs: dict[Path, str]) -> None:
 
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    plt.close(figure)
     outputs[FIGURES / f"{name}.svg"] = buffer.getvalue()
 
 
 def num_workers(outputs: dict[Path, str]) -> None:
     data = load("num_workers")
-    figure, axes = plt.subplots(figsize=(6.4, 3.4))
+    figure = Figure(figsize=(6.4, 3.4))
+    axes = figure.subplots()
     for kind, marker in (("waiting", "o"), ("computing", "s")):
         rows = [r for r in data["results"] if r["kind"] == kind]
         label = {"waiting": "loading waits (I/O)", "computing": "loading computes (CPU)"}[kind]
@@ -78,7 +72,8 @@ def num_workers(outputs: dict[Path, str]) -> None:
 
 def matmul(outputs: dict[Path, str]) -> None:
     data = load("matmul")
-    figure, axes = plt.subplots(figsize=(6.4, 3.4))
+    figure = Figure(figsize=(6.4, 3.4))
+    axes = figure.subplots()
     for device in sorted({r["device"] for r in data["results"]}):
         rows = [r for r in data["results"] if r["device"] == device]
         axes.plot([r["size"] for r in rows], [r["gflops"] for r in rows], marker="o", label=device.upper())
@@ -117,13 +112,8 @@ def ddp_scaling(outputs: dict[Path, str]) -> None:
 
 def render() -> dict[Path, str]:
     outputs: dict[Path, str] = {}
-    num_workers(outputs)
-    matmul(outputs)
-    ddp_scaling(outputs)
+    with matplotlib.rc_context(STYLE):
+        num_workers(outputs)
+        matmul(outputs)
+        ddp_scaling(outputs)
     return outputs
-
-
-if __name__ == "__main__":
-    for path, text in render().items():
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
