@@ -1,29 +1,41 @@
 """Comparing what a block printed with the Output block shown under it.
 
-Output is compared exactly. The only exception is a value that honestly differs between machines; an
-Output block names the rule that covers it (``data-varies="torch-version"``), the page shows the value a
-real run produced, and only text that the rule's pattern matches in the shown output may differ, and only
-into another match of the same pattern. Everything else stays exact.
+Output is compared exactly. The only exception is a value that honestly differs where the code runs; an
+Output block names the rule that covers it (``data-varies="torch-version"``), the page shows the value the
+reference environment printed, and in an environment where the rule's value truly varies, only text that
+its pattern matches in the shown output may differ, and only into another match of the same pattern.
+Everywhere else, and in the reference environment for every rule but a run-to-run one, it stays exact.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-VARYING: dict[str, str] = {
-    # torch.__version__ and friends, e.g. 2.13.0+cpu or 2.13.0+cu128
-    "torch-version": r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z.]+)?",
-    # a measured duration, e.g. 0.0123 s or 12.3 ms
-    "duration": r"\d+(?:\.\d+)? (?:s|ms|µs|ns)",
-    # an accelerator's marketing name, e.g. NVIDIA H100 80GB HBM3 (the name fills the rest of its line)
-    "device-name": r"(?<=: )[^\n]+",
-    # whether this machine has an accelerator, e.g. torch.cuda.is_available()
-    "availability": r"\b(?:True|False)\b",
-    # the kind of device a tensor lives on
-    "device-type": r"\b(?:cpu|cuda|mps)\b",
-    # a host:port pair, e.g. 127.0.0.1:29500
-    "address": r"\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}",
+from primer import environments
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: str
+    varies_here: Callable[[], bool]  # whether the value truly varies where this process runs
+
+
+def _outside_the_reference() -> bool:
+    return environments.current() != environments.REFERENCE
+
+
+RULES: dict[str, Rule] = {
+    # torch.__version__, e.g. 2.13.0+cpu or 2.15.0+cu132: fixed by each environment's lock file
+    "torch-version": Rule(r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z.]+)?", _outside_the_reference),
+    # a measured duration, e.g. 0.0123 s or 12.3 ms: differs from run to run
+    "duration": Rule(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)", lambda: True),
+    # whether the machine has a GPU, e.g. torch.cuda.is_available()
+    "availability": Rule(r"\b(?:True|False)\b", lambda: environments.has_accelerator()),
+    # the kind of device code picks, which is the CPU unless the machine has a GPU
+    "device-type": Rule(r"\b(?:cpu|cuda|mps)\b", lambda: environments.has_accelerator()),
 }
 
 
@@ -36,15 +48,17 @@ class UselessRuleError(RuleError):
 
 
 def tolerant_pattern(expected: str, rules: list[str]) -> re.Pattern[str]:
-    """A pattern that matches `expected`, letting only the spans matched by the named rules vary."""
+    """A pattern that matches `expected`, letting only the spans matched by the named rules vary, and
+    only those rules whose values vary where this process runs."""
     for name in rules:
-        if name not in VARYING:
-            raise RuleError(f"unknown varies rule {name!r}; known rules: {', '.join(sorted(VARYING))}")
-        if not re.search(VARYING[name], expected):
+        if name not in RULES:
+            raise RuleError(f"unknown varies rule {name!r}; known rules: {', '.join(sorted(RULES))}")
+        if not re.search(RULES[name].pattern, expected):
             raise UselessRuleError(f"varies rule {name!r} matches nothing in the shown output; remove it")
-    if not rules:
+    varying = [RULES[name].pattern for name in rules if RULES[name].varies_here()]
+    if not varying:
         return re.compile(re.escape(expected))
-    combined = re.compile("|".join(f"(?:{VARYING[name]})" for name in rules))
+    combined = re.compile("|".join(f"(?:{pattern})" for pattern in varying))
     parts, position = [], 0
     for match in combined.finditer(expected):
         parts.append(re.escape(expected[position : match.start()]))

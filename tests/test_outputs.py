@@ -1,0 +1,54 @@
+"""Each varies rule lets its value differ only where that value truly varies, and nothing else."""
+
+import pytest
+
+from primer import environments
+from primer.verify import outputs
+
+# rule: (shown, another value it covers, a change it must not cover)
+EXAMPLES = {
+    "torch-version": ("torch 2.13.0+cpu\n", "torch 2.15.0+cu132\n", "torch 2.13.0+cpu!\n"),
+    "duration": ("took 1.5 ms\n", "took 0.25 s\n", "took 1.5 ms per call\n"),
+    "availability": ("CUDA: False\n", "CUDA: True\n", "CUDA: Nope\n"),
+    "device-type": ("device: cpu\n", "device: cuda\n", "device: cpu:0\n"),
+}
+WHERE = {  # the environment and machine in which each rule's value truly varies
+    "torch-version": ("latest", False),
+    "duration": (environments.REFERENCE, False),
+    "availability": (environments.REFERENCE, True),
+    "device-type": (environments.REFERENCE, True),
+}
+
+
+def place(monkeypatch, environment: str, accelerator: bool) -> None:
+    monkeypatch.setenv(environments.VARIABLE, environment)
+    monkeypatch.setattr(environments, "has_accelerator", lambda: accelerator)
+
+
+def test_every_rule_has_examples() -> None:
+    assert EXAMPLES.keys() == outputs.RULES.keys() == WHERE.keys()
+
+
+@pytest.mark.parametrize("rule", outputs.RULES)
+def test_a_rule_covers_its_value_where_it_varies_and_nothing_more(rule, monkeypatch) -> None:
+    shown, other, wrong = EXAMPLES[rule]
+    place(monkeypatch, *WHERE[rule])
+    assert outputs.matches(shown, shown, [rule])
+    assert outputs.matches(shown, other, [rule])
+    assert not outputs.matches(shown, wrong, [rule])
+    assert not outputs.matches(shown, other, []), "without the rule, the value is exact"
+
+
+@pytest.mark.parametrize("rule", [name for name in outputs.RULES if name != "duration"])
+def test_in_the_reference_environment_without_a_gpu_the_value_is_exact(rule, monkeypatch) -> None:
+    shown, other, _ = EXAMPLES[rule]
+    place(monkeypatch, environments.REFERENCE, False)
+    assert not outputs.matches(shown, other, [rule])
+
+
+def test_a_rule_no_page_uses_is_removed() -> None:
+    from primer import paths
+
+    pages = "\n".join(page.read_text(encoding="utf-8") for page in paths.DOCS.rglob("*.md"))
+    unused = [rule for rule in outputs.RULES if rule not in pages]
+    assert not unused, f"varies rules no page uses: {unused}"
