@@ -267,3 +267,35 @@ def test_with_the_projects_pytest_options_a_page_stays_whole_in_one_worker(proje
     write_page(project, *blocks)
     result = project.runpytest_subprocess("-n", "2")
     result.assert_outcomes(passed=12)
+
+
+def test_each_environment_is_compared_with_its_own_output_block(project, monkeypatch):
+    book = '{ .text title="Output with torch 2.0.1" data-environment="book" }'
+    write_page(project, block("setup"), block("total", "6\n") + f"\n{FENCE}{book}\n7\n{FENCE}\n")
+    run(project)[0].assert_outcomes(passed=2)  # the reference environment compares the plain block
+    monkeypatch.setenv("PRIMER_ENVIRONMENT", "book")
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "-7\n+6" in out
+    monkeypatch.setenv("PRIMER_ENVIRONMENT", "latest")
+    run(project)[0].assert_outcomes(passed=2)  # no block of its own: the plain one
+
+
+def test_output_blocks_that_leave_an_environment_ambiguous_fail(project):
+    for second in ('{ .text title="Output" }', '{ .text title="Output" data-environment="nowhere" }'):
+        write_page(project, block("setup"), block("total", "6\n") + f"\n{FENCE}{second}\n6\n{FENCE}\n")
+        result, out = run(project)
+        result.assert_outcomes(passed=1, failed=1)
+        assert "docs/page.md:7 (code: code/example.py:6-7)" in out
+
+
+def test_update_outputs_outside_the_reference_rewrites_only_that_environments_block(project, monkeypatch):
+    book = '{ .text title="Output with torch 2.0.1" data-environment="book" }'
+    monkeypatch.setenv("PRIMER_ENVIRONMENT", "book")
+    page = write_page(project, block("setup"), block("total", "5\n"))
+    result, out = run(project, "--update-outputs")
+    result.assert_outcomes(passed=1, failed=1)
+    assert 'add an empty Output block with data-environment="book"' in out
+    page = write_page(project, block("setup"), block("total", "5\n") + f"\n{FENCE}{book}\n{FENCE}\n")
+    run(project, "--update-outputs")[0].assert_outcomes(passed=2)
+    assert page.read_text().endswith(f'"Output"\n5\n{FENCE}\n\n{FENCE}{book}\n6\n{FENCE}\n')

@@ -95,10 +95,12 @@ def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
         else:
             outputs = _outputs(shown)
             metadata = {"varies": block.output.varies} if block.output and block.output.varies else {}
+            if variants := {env: fence.source for fence in block.outputs for env in fence.environments}:
+                metadata["environments"] = variants  # what the test compares with in those environments
             if any(output["output_type"] == "error" for output in outputs):
                 metadata["tags"] = ["raises-exception"]
             cells.append(v4.new_code_cell(block.code.source.rstrip("\n"), outputs=outputs, metadata=metadata))
-        position = (block.output or block.code).end
+        position = (block.outputs[-1] if block.outputs else block.code).end
     prose(len(expanded.text))
 
     for index, cell in enumerate(cells):  # stable ids, so an unchanged chapter gives an unchanged file

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from sybil import Document, Region
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
+from primer.environments import current as current_environment
+from primer.environments import names as environment_names
+
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
 CONSOLE_LANGUAGES = frozenset({"console"})  # shell sessions whose `$ ` commands are run; `shell` is only shown
 OUTPUT_TITLE = "Output"
@@ -41,18 +44,49 @@ class Fence:
 
     @property
     def is_output(self) -> bool:
-        return self.attributes.get("title") == OUTPUT_TITLE
+        title = self.attributes.get("title", "")
+        return title == OUTPUT_TITLE or title.startswith(OUTPUT_TITLE + " ")
 
     @property
     def varies(self) -> list[str]:
         return self.attributes.get("data-varies", "").split()
 
+    @property
+    def environments(self) -> list[str]:
+        """The environments an Output block is for (`data-environment="book"`); none: every other one."""
+        return self.attributes.get("data-environment", "").split()
+
+
+class OutputVariantError(ValueError):
+    """The Output blocks under a block do not say unambiguously which one each environment shows."""
+
 
 @dataclass(frozen=True)
-class PythonBlock:
-    code: Fence
-    output: Fence | None
+class Example:
+    """A Python or console block and the Output blocks right under it: one for every environment, or one
+    per group of environments whose output truly differs (`data-environment`), each compared only there."""
 
+    code: Fence
+    outputs: tuple[Fence, ...]
+
+    @property
+    def output(self) -> Fence | None:
+        """The Output block this environment's run is compared with."""
+        environment = current_environment()
+        declared = environment_names()
+        default = [fence for fence in self.outputs if not fence.environments]
+        for fence in self.outputs:
+            if unknown := set(fence.environments) - set(declared):
+                raise OutputVariantError(f"unknown environment(s) {', '.join(sorted(unknown))} in data-environment")
+        if len(default) > 1:
+            raise OutputVariantError("more than one Output block without data-environment under one block")
+        chosen = [fence for fence in self.outputs if environment in fence.environments] or default
+        if len(chosen) > 1:
+            raise OutputVariantError(f"more than one Output block for the {environment} environment")
+        return chosen[0] if chosen else None
+
+
+class PythonBlock(Example):
     @property
     def filename(self) -> str | None:
         """A block titled with a file name (`title="train.py"`) is a file the reader saves, not session code."""
@@ -60,11 +94,7 @@ class PythonBlock:
         return title if title.endswith(".py") else None
 
 
-@dataclass(frozen=True)
-class ConsoleBlock:
-    code: Fence
-    output: Fence | None
-
+class ConsoleBlock(Example):
     @property
     def commands(self) -> list[str]:
         commands: list[str] = []
@@ -101,7 +131,7 @@ class Fences:
 
 
 def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput]:
-    """Pair each Python or console fence with the Output fence directly under it (only blank lines between)."""
+    """Pair each Python or console fence with the Output fences directly under it (only blank lines between)."""
     fences = list(Fences()(document))
     paired: set[int] = set()
     for index, fence in enumerate(fences):
@@ -110,18 +140,20 @@ def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | 
             if fence.is_output and index not in paired:
                 yield OrphanOutput(fence)
             continue
-        following = fences[index + 1] if index + 1 < len(fences) else None
-        if following and following.is_output and not document.text[fence.end : following.start].strip():
-            paired.add(index + 1)
-            yield kind(fence, following)
-        else:
-            yield kind(fence, None)
+        outputs, end = [], fence.end
+        for following in fences[index + 1 :]:
+            if not following.is_output or document.text[end : following.start].strip():
+                break
+            paired.add(index + 1 + len(outputs))
+            outputs.append(following)
+            end = following.end
+        yield kind(fence, tuple(outputs))
 
 
 def regions(document: Document, evaluator) -> Iterator[Region]:
     for block in example_blocks(document):
         if isinstance(block, (PythonBlock, ConsoleBlock)):
-            end = block.output.end if block.output else block.code.end
+            end = block.outputs[-1].end if block.outputs else block.code.end
             yield Region(block.code.start, end, parsed=block, evaluator=evaluator)
         else:
             yield Region(block.fence.start, block.fence.end, parsed=block, evaluator=evaluator)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from sybil import Document, Example, Region
 
+from primer import environments
+
 from . import blocks, outputs
 from .expand import IncludeError, Origin, expand_page
 
@@ -216,7 +218,7 @@ def check_block(example: Example, rewriter: OutputRewriter | None = None) -> str
         return f"{document.origin(block.code.first_line)}: {error}"
     where = _location(document, block.code, origins)
     if block.filename:  # saved for the console blocks below it to run, as the reader would save it
-        if block.output is not None:
+        if block.outputs:
             return f"{where}: a file block ({block.filename}) runs in a console block, so it has no Output block"
         Path(block.filename).write_text(block.code.source, encoding="utf-8")
         return None
@@ -232,8 +234,12 @@ def _compare(
     actual = printed + ("".join(traceback.format_exception_only(error)) if error else "")
     if actual and not actual.endswith("\n"):
         actual += "\n"
-    expected = block.output.source if block.output else ""
-    rules = block.output.varies if block.output else []
+    try:
+        output = block.output
+    except blocks.OutputVariantError as problem:
+        return f"{where}: {problem}"
+    expected = output.source if output else ""
+    rules = output.varies if output else []
 
     try:
         same = outputs.matches(expected, actual, rules)
@@ -249,7 +255,13 @@ def _compare(
         frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
         return f"{where} raised an error the page does not show:\n{''.join(frames)}"
     if rewriter is not None:
-        rewriter.edits.append(_edit(document, block, actual))
+        environment = environments.current()
+        if environment != environments.REFERENCE and not (output and environment in output.environments):
+            return (
+                f"{where}: the {environment} environment prints something else than the reference; to show it, "
+                f'add an empty Output block with data-environment="{environment}" under the others and run again'
+            )
+        rewriter.edits.append(_edit(document, block, output, actual))
         return None
     return f"{where}: the Output block differs from what the code printed\n{outputs.diff(expected, actual)}\n{UPDATE_HINT}"
 
@@ -260,14 +272,15 @@ def _shows(expected: str, error: BaseException) -> bool:
     return any(line == name or line.startswith(name + ":") for line in expected.splitlines())
 
 
-def _edit(document: RenderedPage, block: blocks.PythonBlock | blocks.ConsoleBlock, actual: str) -> Edit:
-    page, output, code = Path(document.path), block.output, block.code
+def _edit(document: RenderedPage, block: blocks.Example, output: blocks.Fence | None, actual: str) -> Edit:
+    page, code = Path(document.path), block.code
     after_code = document.origin(code.last_line).line
     if output is None:  # a new Output block under the code, indented like it
         lines = [f'```text title="{blocks.OUTPUT_TITLE}"', *actual.splitlines(), "```"]
         return Edit(page, after_code + 1, after_code, ["", *(code.indent + line if line else line for line in lines)])
     closing = document.origin(output.last_line).line
     if not actual:  # nothing printed any more: drop the block and the blank line above it
-        return Edit(page, after_code + 1, closing, [])
+        above = ([block.code, *block.outputs])[block.outputs.index(output)]
+        return Edit(page, document.origin(above.last_line).line + 1, closing, [])
     opening = document.origin(output.first_line).line
     return Edit(page, opening + 1, closing - 1, [output.indent + line if line else line for line in actual.splitlines()])
