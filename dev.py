@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 import venv
 from pathlib import Path
@@ -38,7 +39,6 @@ COMMANDS = {
     "build": ["-m", "mkdocs", "build", "--strict"],
     "generate": ["-m", "primer.generate"],
     "run": ["-m", "primer.run_chapter"],
-    "test-matrix": ["-m", "primer.matrix"],
 }
 
 
@@ -101,10 +101,27 @@ def environment(name: str) -> Path:
     if folder.exists():
         shutil.rmtree(folder)  # a lock changed: start clean, so nothing unlocked is left behind
     print(f"dev.py: creating {folder.relative_to(ROOT)}/ from locks/{name}.txt", flush=True)
+    start = time.monotonic()
     venv.create(folder, with_pip=True)
     subprocess.run([python, *PIP, "install", "--quiet", "--no-deps", "-r", lock_file], check=True)
     stamp.write_text(digest(locked))
+    print(f"dev.py: created {folder.relative_to(ROOT)}/ in {time.monotonic() - start:.0f} s", flush=True)
     return python
+
+
+def test_matrix(args: list[str]) -> int:
+    """Each named environment (all by default) runs every page, notebook and README block; pytest
+    arguments follow `--`."""
+    names, pytest_args = (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
+    failed = []
+    for name in names or list(declarations()):
+        python = environment(name)
+        print(f"dev.py: testing in {name}", flush=True)
+        if subprocess.run([python, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT).returncode:
+            failed.append(name)
+    if failed:
+        print(f"dev.py: the examples fail in {', '.join(failed)}", flush=True)
+    return 1 if failed else 0
 
 
 def lint() -> int:
@@ -127,6 +144,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "lint":
         return lint()
+    if command == "test-matrix":
+        return test_matrix(args)
     if command not in COMMANDS:
         sys.exit(__doc__)
     python = str(environment(REFERENCE))

@@ -1,0 +1,89 @@
+"""Run every docs page, notebook and README block in one environment, and record how each went.
+
+    python -m primer.matrix ENV [PYTEST ARGS]
+
+`python3 dev.py test-matrix` runs this in each environment's own interpreter. It writes matrix/ENV.json:
+the environment (torch version and build, Python, platform, date) and, for each page, notebook and the
+README, whether it passed or the first difference found, which names the page and line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+import pytest
+
+from primer import environments, paths
+
+RECORDS = paths.ROOT / "matrix"
+TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
+
+
+def source(nodeid: str) -> str:
+    """The file a test checks: a docs page or the README, or a chapter's notebook."""
+    path, _, rest = nodeid.partition("::")
+    if path.endswith("test_notebooks.py"):
+        return f"docs/notebooks/{rest.partition('[')[2].rstrip(']')}.ipynb"
+    return path
+
+
+class Outcomes:
+    """Collects each test's outcome by the file it checks (with xdist, reports reach the main process)."""
+
+    def __init__(self) -> None:
+        self.by_source: dict[str, dict] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and not report.failed:
+            return
+        entry = self.by_source.setdefault(source(report.nodeid), {"passed": 0, "failed": 0, "first_failure": None})
+        if report.failed:
+            entry["failed"] += 1
+            if entry["first_failure"] is None:
+                text = report.longreprtext.strip()
+                entry["first_failure"] = "\n".join(text.splitlines()[:20])
+        elif report.passed:
+            entry["passed"] += 1
+
+
+def describe(name: str) -> dict:
+    import torch
+
+    return {
+        "environment": name,
+        "torch": torch.__version__,
+        "build": f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU only",
+        "gpu": environments.has_accelerator(),
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in environments.names():
+        sys.exit(f"usage: python -m primer.matrix ENV [PYTEST ARGS]; ENV one of {', '.join(environments.names())}")
+    name, pytest_args = argv[0], argv[1:]
+    os.environ[environments.VARIABLE] = name  # read by the harness, here and in pytest's worker processes
+    os.chdir(paths.ROOT)
+    outcomes = Outcomes()
+    code = pytest.main([*TARGETS, "-p", "no:cacheprovider", *pytest_args], plugins=[outcomes])
+    if pytest_args:  # a partial run: its outcomes describe a selection, not the environment
+        return int(code)
+    RECORDS.mkdir(exist_ok=True)
+    record = {**describe(name), "results": dict(sorted(outcomes.by_source.items()))}
+    path = RECORDS / f"{name}.json"
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    failed = [file for file, entry in record["results"].items() if entry["failed"]]
+    print(f"{name}: {len(record['results']) - len(failed)} of {len(record['results'])} files passed; wrote "
+          f"{Path(path).relative_to(paths.ROOT)}", flush=True)
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
