@@ -42,10 +42,13 @@ COMMANDS = {
 }
 
 
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
 def declarations() -> dict[str, list[str]]:
     """Each environment's requirements: its own torch pins (or the project's) and its dependency groups."""
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    project, environments = pyproject["project"], pyproject["tool"]["primer"]["environments"]
+    project, environments = pyproject()["project"], pyproject()["tool"]["primer"]["environments"]
     return {
         name: [
             *env.get("dependencies", project["dependencies"]),
@@ -53,6 +56,11 @@ def declarations() -> dict[str, list[str]]:
         ]
         for name, env in environments.items()
     }
+
+
+def matrix_environments() -> list[str]:
+    environments = pyproject()["tool"]["primer"]["environments"]
+    return [name for name, environment in environments.items() if environment.get("matrix", True)]
 
 
 def digest(text: str) -> str:
@@ -114,7 +122,7 @@ def test_matrix(args: list[str]) -> int:
     arguments follow `--`."""
     names, pytest_args = (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
     failed = []
-    for name in names or list(declarations()):
+    for name in names or matrix_environments():
         python = environment(name)
         print(f"dev.py: testing in {name}", flush=True)
         if subprocess.run([python, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT).returncode:

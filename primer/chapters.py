@@ -24,4 +24,4 @@ def runs_python(page: Path, config: Path = paths.CONFIG) -> bool:
 @functools.cache
 def chapters(config: Path = paths.CONFIG) -> tuple[str, ...]:
     """The chapters' names (`tensors` for docs/tensors.md), in the order the navigation gives them."""
-    return tuple(page.stem for page in paths.nav_pages(config)[1:] if runs_python(page, config))
+    return tuple(page.stem for page in list(paths.nav(config))[1:] if runs_python(page, config))

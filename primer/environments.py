@@ -18,8 +18,10 @@ VARIABLE = "PRIMER_ENVIRONMENT"
 
 @functools.cache
 def names() -> tuple[str, ...]:
+    """The environments the examples are verified in (not the one that only builds the site)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return tuple(pyproject["tool"]["primer"]["environments"])
+    declared = pyproject["tool"]["primer"]["environments"]
+    return tuple(name for name, environment in declared.items() if environment.get("matrix", True))
 
 
 def current() -> str:

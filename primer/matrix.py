@@ -20,7 +20,7 @@ import pytest
 
 from primer import environments, paths
 
-RECORDS = paths.ROOT / "matrix"
+from primer.records import RECORDS
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
 
 

@@ -16,16 +16,16 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 @functools.cache
-def nav_pages(config: Path = CONFIG) -> tuple[Path, ...]:
-    """The Markdown pages of the site's navigation, in reading order."""
+def nav(config: Path = CONFIG) -> dict[Path, str]:
+    """The Markdown pages of the site's navigation, in reading order, with their titles there."""
     from mkdocs.utils.yaml import yaml_load
 
-    def walk(entries) -> list[str]:
-        pages = []
+    def walk(entries) -> dict[str, str]:
+        pages = {}
         for entry in entries:
-            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-            pages.extend(walk(value) if isinstance(value, list) else [value])
+            title, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, entry)
+            pages.update(walk(value) if isinstance(value, list) else {value: title})
         return pages
 
-    nav = yaml_load(config.read_text(encoding="utf-8"))["nav"]
-    return tuple(config.parent / "docs" / page for page in walk(nav))
+    entries = yaml_load(config.read_text(encoding="utf-8"))["nav"]
+    return {config.parent / "docs" / page: title for page, title in walk(entries).items()}

@@ -41,11 +41,3 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path):
     result = build_site(tmp_path / "site", project)
     assert result.returncode != 0
     assert "Snippet section 'no-such-section' could not be located" in result.stderr
-
-
-def test_the_torch_version_each_page_states_is_the_one_the_outputs_come_from():
-    import torch
-    from mkdocs.config import load_config
-
-    stated = load_config(str(ROOT / "mkdocs.yml"), plugins=[])["extra"]["torch_version"]
-    assert torch.__version__.split("+")[0] == stated

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from primer import paths
 
-GENERATORS = ("figures", "notebooks", "benchmark_report")
+GENERATORS = ("figures", "notebooks", "benchmark_report", "tested_with")
 # Folders whose every file comes from a generator: a file left over there fails the freshness test.
 GENERATED_FOLDERS = (paths.FIGURES, paths.NOTEBOOKS, paths.DOWNLOADS)
 

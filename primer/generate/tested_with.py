@@ -1,0 +1,56 @@
+"""The "Tested with" page: each chapter in each environment, from the records of `dev.py test-matrix`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from primer import paths, records
+
+PAGE = paths.DOCS / "tested-with.md"
+INTRO = """\
+# Tested with
+
+Every example on this site runs in each of the environments below, and what it prints is compared with
+the page. The outputs on the pages come from the reference environment; elsewhere only a value that truly
+differs there (a version number, say) may differ, and where an output changed between versions of
+PyTorch the page shows each one. This page is generated from the records of the last run
+(`python3 dev.py test-matrix`).
+"""
+
+
+def _first_line(failure: str) -> str:
+    line = next((line for line in failure.splitlines() if line.strip()), "failed")
+    return line.strip().replace("|", "\\|")
+
+
+def render() -> dict[Path, str]:
+    found = records.load()
+    lines = [INTRO, "| Environment | PyTorch | Python | Platform | Run on |", "| --- | --- | --- | --- | --- |"]
+    for name, record in found.items():
+        lines.append(
+            f"| `{name}` | {records.label(record)} | {record['python']} | {record['platform']} | {record['date']} |"
+        )
+    lines += ["", "| Chapter | " + " | ".join(f"`{name}`" for name in found) + " |"]
+    lines.append("| --- |" + " :---: |" * len(found))
+    reasons: list[str] = []
+    for page, title in paths.nav().items():
+        page_name = page.relative_to(paths.DOCS).as_posix()
+        if page == PAGE or not any(f"docs/{page_name}" in record["results"] for record in found.values()):
+            continue
+        cells = []
+        for name, record in found.items():
+            if records.verified(record, page_name):
+                cells.append("✔")
+                continue
+            failures = [
+                entry["first_failure"]
+                for key, entry in record["results"].items()
+                if entry["failed"] and key.startswith((f"docs/{page_name}", f"docs/notebooks/{page.stem}."))
+            ]
+            reasons.append(f"`{name}`, {title}: {_first_line(failures[0]) if failures else 'not run'}")
+            cells.append(f"✗ [{len(reasons)}](#failure-{len(reasons)})")
+        lines.append(f"| [{title}]({page_name}) | " + " | ".join(cells) + " |")
+    if reasons:
+        lines += ["", "Failures:", ""]
+        lines += [f"{number}. <span id=\"failure-{number}\"></span>{reason}" for number, reason in enumerate(reasons, 1)]
+    return {PAGE: "\n".join(lines) + "\n"}
