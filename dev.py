@@ -133,11 +133,11 @@ def test_matrix(args: list[str]) -> int:
 
 
 def lint() -> int:
-    python = environment(REFERENCE)
+    tools = environment(REFERENCE).parent
     checks = [
-        [python, "-m", "ruff", "check", "."],
-        [python, "-m", "ruff", "format", "--check", "."],
-        [python, "-m", "zizmor", "--offline", "--quiet", ".github/workflows"],
+        [tools / "ruff", "check", "."],
+        [tools / "ruff", "format", "--check", "."],
+        [tools / "zizmor", "--offline", "--quiet", ".github/workflows"],
     ]
     return max(subprocess.run(check, cwd=ROOT).returncode for check in checks)
 
