@@ -4,8 +4,9 @@ Each chapter page is expanded with the site's own include machinery (tests/harne
 at its code blocks: prose becomes Markdown cells, Python blocks become code cells carrying the output the
 page shows, in page order. Nothing is written twice: edit the page or the snippet and rebuild. Blocks a
 notebook cannot run (a script for torchrun, shell commands) stay in the notebook as Markdown, with the
-script also written to docs/downloads/. tests/test_notebooks.py executes every notebook in a fresh kernel
-and fails when a committed notebook is stale.
+script also written to docs/downloads/, as are the scripts of the pages in SCRIPT_PAGES.
+tests/test_notebooks.py executes every notebook in a fresh kernel and fails when a committed notebook or
+download is stale.
 """
 
 from __future__ import annotations
@@ -27,11 +28,25 @@ DOWNLOADS = DOCS / "downloads"
 CONFIG = ROOT / "mkdocs.yml"
 CHAPTERS = [
     "what-is-pytorch", "tensors", "computation-graphs", "autograd", "multilayer-networks", "data-loaders",
-    "training-loop", "saving-and-loading", "gpu-training", "exercises",
+    "training-loop", "saving-and-loading", "gpu-training", "exercises", "common-errors", "used-later",
 ]
+# Pages without a notebook (they have no session code) whose scripts are offered for download all the same.
+SCRIPT_PAGES = ["setting-up"]
 NOTEBOOK_LINK = re.compile(r"^\[Open this chapter as a notebook\]\(notebooks/[\w-]+\.ipynb\)\{[^}]*\}\n\n?", re.M)
+# A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
+# italic line: Markdown inside an HTML block is not rendered in a notebook.
+FIGURE = re.compile(
+    r'^ *<figure markdown="span">\n(?P<image>.*?)^ *<figcaption>(?P<caption>.*?)</figcaption>\n *</figure>$',
+    re.MULTILINE | re.DOTALL,
+)
 # An error as Python reports it on the last line of an Output block: `RuntimeError: message`.
 ERROR_LINE = re.compile(r"^(?P<name>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)): ?(?P<value>.*)$")
+
+
+def _figure(match: re.Match) -> str:
+    image = "\n".join(line.strip() for line in match["image"].strip().split("\n"))
+    caption = " ".join(line.strip() for line in match["caption"].split("\n"))
+    return f"{image}\n\n*{caption}*"
 
 
 def _markdown(text: str) -> str:
@@ -46,6 +61,7 @@ def _markdown(text: str) -> str:
         lines.append(line[4:] if line.startswith("    ") else line)
     text = "\n".join(lines)
     text = NOTEBOOK_LINK.sub("", text)
+    text = FIGURE.sub(_figure, text)
     text = re.sub(r"\)\{[^}]*\}", ")", text)  # attribute lists such as { .figure }
     text = re.sub(r"\]\(figures/", "](../../figures/", text)
     text = re.sub(r"\]\(([\w-]+)\.md(#[\w-]+)?\)", lambda m: f"](../../{m[1]}/{m[2] or ''})", text)
@@ -55,11 +71,15 @@ def _markdown(text: str) -> str:
 def _outputs(shown: str) -> list:
     """Notebook outputs for what a page's Output block shows: printed text, then maybe an error."""
     lines = shown.rstrip("\n").split("\n") if shown else []
-    error = ERROR_LINE.match(lines[-1]) if lines else None
-    printed = "\n".join(lines[:-1] if error else lines)
+    # The error is the last thing a cell shows; its message may go on over several lines.
+    start = next((i for i in reversed(range(len(lines))) if ERROR_LINE.match(lines[i])), None)
+    printed = "\n".join(lines if start is None else lines[:start])
     outputs = [v4.new_output("stream", name="stdout", text=printed + "\n")] if printed else []
-    if error:
-        outputs.append(v4.new_output("error", ename=error["name"], evalue=error["value"], traceback=[lines[-1]]))
+    if start is not None:
+        error = ERROR_LINE.match(lines[start])
+        value = "\n".join([error["value"], *lines[start + 1 :]])
+        name = error["name"].rsplit(".", 1)[-1]  # as a kernel reports it: `UnpicklingError`, not `_pickle.`...
+        outputs.append(v4.new_output("error", ename=name, evalue=value, traceback=lines[start:]))
     return outputs
 
 
@@ -121,11 +141,24 @@ def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
     return notebook
 
 
+def scripts(name: str) -> dict[Path, str]:
+    """The scripts a page shows as files (```python title="x.py"), as docs/downloads/ offers them."""
+    page = DOCS / f"{name}.md"
+    document = RenderedPage(expand_page(page, CONFIG).text, str(page))
+    return {
+        DOWNLOADS / block.filename: block.code.source.rstrip("\n") + "\n"
+        for block in example_blocks(document)
+        if isinstance(block, PythonBlock) and block.filename
+    }
+
+
 def render() -> dict[Path, str]:
-    """Every file this script makes: a notebook per chapter, and the scripts they link to."""
+    """Every file this script makes: a notebook per chapter, and the scripts the pages link to."""
     files: dict[Path, str] = {}
     for chapter in CHAPTERS:
         files[OUT / f"{chapter}.ipynb"] = nbformat.writes(build(chapter, files)) + "\n"
+    for name in SCRIPT_PAGES:
+        files.update(scripts(name))
     return files
 
 

@@ -16,7 +16,8 @@ from tests.harness import outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["/what-is-pytorch/", "/tensors/", "/computation-graphs/", "/autograd/", "/multilayer-networks/",
-            "/data-loaders/", "/training-loop/", "/saving-and-loading/", "/gpu-training/", "/exercises/"]
+            "/data-loaders/", "/training-loop/", "/saving-and-loading/", "/gpu-training/", "/exercises/",
+            "/setting-up/", "/common-errors/", "/used-later/"]
 
 # Collect the code blocks of a page in order: language, file title, the element, and the Output block under it.
 BLOCKS_JS = """

@@ -51,3 +51,11 @@ def test_the_torch_version_each_page_states_is_the_one_the_outputs_come_from():
 
     stated = load_config(str(ROOT / "mkdocs.yml"), plugins=[])["extra"]["torch_version"]
     assert torch.__version__.split("+")[0] == stated
+
+
+def test_the_book_figures_render_with_their_numbered_captions(built_site):
+    site, _ = built_site
+    html = "\n".join(page.read_text(encoding="utf-8") for page in sorted(site.rglob("index.html")))
+    assert 'markdown="span"' not in html, "a <figure> was not processed by md_in_html (is it indented?)"
+    numbers = [int(n) for n in re.findall(r"<figure>\s*<img [^>]*>\s*(?:<br />\s*)?<figcaption>Figure A\.(\d+) ", html)]
+    assert sorted(numbers) == list(range(1, 14))
