@@ -1,9 +1,14 @@
-"""The site builds strictly, and a broken include breaks the build."""
+"""The site builds strictly, and a broken include breaks the build; what the built pages show (links, figure
+captions, Colab links) is right."""
 
+import os
 import re
 import shutil
 from pathlib import Path
 
+import pytest
+
+import notebooks
 from tests.site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,3 +64,26 @@ def test_the_book_figures_render_with_their_numbered_captions(built_site):
     assert 'markdown="span"' not in html, "a <figure> was not processed by md_in_html (is it indented?)"
     numbers = [int(n) for n in re.findall(r"<figure>\s*<img [^>]*>\s*(?:<br />\s*)?<figcaption>Figure A\.(\d+) ", html)]
     assert sorted(numbers) == list(range(1, 14))
+
+
+COLAB = re.compile(r'href="(https://colab\.research\.google\.com/github/[^"]*)"')
+
+
+def test_colab_links_follow_the_configured_repository(tmp_path):
+    site = tmp_path / "site"
+    result = build_site(site, env={"PRIMER_EDIT_URL": "https://github.com/example/primer/edit/main/docs/"})
+    assert result.returncode == 0, result.stderr
+    for chapter in notebooks.CHAPTERS:
+        expected = [f"https://colab.research.google.com/github/example/primer/blob/main/docs/notebooks/{chapter}.ipynb"]
+        for page in (site / chapter, site / "notebooks" / chapter):  # the chapter, and its notebook's page
+            assert COLAB.findall((page / "index.html").read_text(encoding="utf-8")) == expected, page
+    for page in ("index.html", "summary/index.html", "glossary/index.html", "setting-up/index.html"):
+        assert not COLAB.findall((site / page).read_text(encoding="utf-8")), f"{page} has no notebook"
+
+
+def test_no_colab_links_where_no_repository_is_configured(built_site):
+    if os.environ.get("PRIMER_EDIT_URL"):
+        pytest.skip("PRIMER_EDIT_URL is set in this environment")
+    site, _ = built_site
+    linked = [str(page.relative_to(site)) for page in site.rglob("*.html") if COLAB.search(page.read_text("utf-8"))]
+    assert not linked
