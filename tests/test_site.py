@@ -1,6 +1,8 @@
 """The site builds strictly, and a broken include breaks the build; what the built pages show (links, figure
 captions, Colab links) is right."""
 
+import html
+import json
 import os
 import re
 import shutil
@@ -87,3 +89,16 @@ def test_no_colab_links_where_no_repository_is_configured(built_site):
     site, _ = built_site
     linked = [str(page.relative_to(site)) for page in site.rglob("*.html") if COLAB.search(page.read_text("utf-8"))]
     assert not linked
+
+
+def test_the_site_search_finds_every_error_of_the_common_errors_page_by_its_message(built_site):
+    site, _ = built_site
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    indexed = "\n".join(
+        html.unescape(doc["text"]) for doc in index["docs"] if doc["location"].startswith("common-errors/")
+    )
+    page = (ROOT / "docs" / "common-errors.md").read_text(encoding="utf-8")
+    errors = re.findall(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)): (.+)$", page, re.MULTILINE)
+    assert len(errors) >= 7
+    missing = [f"{name}: {message}" for name, message in errors if f"{name}: {message[:60]}" not in indexed]
+    assert not missing
