@@ -1,6 +1,6 @@
 """Run every docs page, notebook and README block in one environment, and record how each went.
 
-    python -m primer.matrix ENV [PYTEST ARGS]
+    python -m primer.matrix ENV [PYTEST ARGS, instead of every page, notebook and README block]
 
 `python3 dev.py test-matrix` runs this in each environment's own interpreter. It writes matrix/ENV.json:
 the environment (torch version and build, Python, platform, date) and, for each page, notebook and the
@@ -72,8 +72,9 @@ def main(argv: list[str]) -> int:
     os.environ[environments.VARIABLE] = name  # read by the harness, here and in pytest's worker processes
     os.chdir(paths.ROOT)
     outcomes = Outcomes()
-    code = pytest.main([*TARGETS, "-p", "no:cacheprovider", *pytest_args], plugins=[outcomes])
-    if pytest_args:  # a partial run: its outcomes describe a selection, not the environment
+    # Arguments replace the whole selection; such a partial run's outcomes describe it, not the environment.
+    code = pytest.main(["-p", "no:cacheprovider", *(pytest_args or TARGETS)], plugins=[outcomes])
+    if pytest_args:
         return int(code)
     RECORDS.mkdir(exist_ok=True)
     record = {**describe(name), "results": dict(sorted(outcomes.by_source.items()))}

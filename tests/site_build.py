@@ -8,12 +8,13 @@ from pathlib import Path
 from primer.paths import ROOT
 
 
-def build_site(site_dir: Path, project: Path = ROOT) -> subprocess.CompletedProcess:
+def build_site(site_dir: Path, project: Path = ROOT, edit_url: str = "") -> subprocess.CompletedProcess:
+    """Build strictly; `edit_url` is the repository address the deploy job sets (none by default)."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRIMER_EDIT_URL": edit_url},
         timeout=300,
     )

@@ -24,3 +24,19 @@ def test_every_table_is_shown_on_a_page() -> None:
         if path.suffix == ".md":
             target = path.relative_to(paths.ROOT).as_posix()
             assert target in pages, f"{target} is made but no page shows it"
+
+
+def rows(device: str, seconds: dict[int, float]) -> list[dict]:
+    return [{"device": device, "size": n, "seconds": s} for n, s in seconds.items()]
+
+
+def test_the_gpu_crossover_is_read_from_the_data_only() -> None:
+    cpu = rows("cpu", {64: 1e-5, 256: 1e-3, 1024: 1e-1})
+    assert benchmark_report.gpu_crossover(cpu).startswith("No GPU was measured")
+    assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 2e-5, 256: 5e-4, 1024: 1e-3})) == (
+        "The GPU was faster from n = 256 on; at n = 1024, 100 times faster than the CPU."
+    )
+    assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 1e-6, 256: 2e-3, 1024: 1e-3})).startswith(
+        "The GPU was faster from n = 1024 on"
+    )
+    assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 1e-4, 256: 1e-2, 1024: 1})).startswith("The GPU was slower")

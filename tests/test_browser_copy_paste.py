@@ -60,6 +60,7 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
     for number, ((expected, rules), actual) in enumerate(zip(shown, printed)):
+        actual = actual.expandtabs(4)  # Python-Markdown expands tabs (some messages have them) on every page
         assert outputs.matches(expected, actual, rules), (
             f"{path}, Python block {number}: pasted into a fresh interpreter it prints something else\n"
             f"{outputs.diff(expected, actual)}"

@@ -70,6 +70,30 @@ def num_workers(outputs: dict[Path, str]) -> None:
     outputs[RESULTS / "num_workers.md"] = "\n".join(lines) + "\n"
 
 
+def gpu_crossover(results: list[dict]) -> str:
+    """From which matrix size on a CUDA GPU was faster than the CPU, as far as the recorded data says."""
+    cpu = {r["size"]: r["seconds"] for r in results if r["device"] == "cpu"}
+    gpu = {r["size"]: r["seconds"] for r in results if r["device"] == "cuda"}
+    sizes = sorted(cpu.keys() & gpu.keys())
+    if not sizes:
+        return (
+            "No GPU was measured for this data, so it cannot say from which size on a GPU beats the CPU; "
+            "run the benchmark on a machine with a CUDA GPU to find out."
+        )
+    faster = [n for n in sizes if gpu[n] < cpu[n]]
+    if not faster:
+        return f"The GPU was slower than the CPU at every size measured (n = {sizes[0]} to {sizes[-1]})."
+    if gpu[sizes[-1]] >= cpu[sizes[-1]]:
+        return f"The GPU was faster at n = {', '.join(map(str, faster))} only, not at the largest size measured."
+    first = sizes[-1]
+    for n in reversed(sizes):  # the smallest n from which the GPU stays faster at every larger size
+        if gpu[n] >= cpu[n]:
+            break
+        first = n
+    ratio = cpu[sizes[-1]] / gpu[sizes[-1]]
+    return f"The GPU was faster from n = {first} on; at n = {sizes[-1]}, {ratio:.0f} times faster than the CPU."
+
+
 def matmul(outputs: dict[Path, str]) -> None:
     data = load("matmul")
     figure = Figure(figsize=(6.4, 3.4))
@@ -94,6 +118,7 @@ def matmul(outputs: dict[Path, str]) -> None:
     ]
     for r in data["results"]:
         lines.append(f"| {r['device']} | {r['size']} | {r['seconds'] * 1e3:.3f} ms | {r['gflops']:.1f} |")
+    lines += ["", gpu_crossover(data["results"])]
     outputs[RESULTS / "matmul.md"] = "\n".join(lines) + "\n"
 
 

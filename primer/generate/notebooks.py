@@ -1,10 +1,11 @@
-"""A Jupyter notebook for every chapter, built from the chapter itself.
+"""A Jupyter notebook for every chapter, built from the chapter itself, and the scripts pages offer.
 
 Each chapter page is expanded with the site's own include machinery (primer/verify/expand.py) and cut
 at its code blocks: prose becomes Markdown cells, Python blocks become code cells carrying the output the
 page shows, in page order. Nothing is written twice: edit the page or the snippet and rebuild. Blocks a
 notebook cannot run (a script for torchrun, shell commands) stay in the notebook as Markdown, with the
-script also written to docs/downloads/. tests/test_notebooks.py executes every notebook in a fresh kernel.
+script in docs/downloads/, where every script a page shows as a file is offered for download.
+tests/test_notebooks.py executes every notebook in a fresh kernel.
 """
 
 from __future__ import annotations
@@ -14,16 +15,30 @@ from pathlib import Path
 
 import nbformat
 from nbformat import v4
+
 from sybil import Document
 
+from primer import paths
 from primer.chapters import chapters
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
 from primer.verify.blocks import ConsoleBlock, PythonBlock, example_blocks
 from primer.verify.expand import expand_page
 
 NOTEBOOK_LINK = re.compile(r"^\[Open this chapter as a notebook\]\(notebooks/[\w-]+\.ipynb\)\{[^}]*\}\n\n?", re.M)
+# A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
+# italic line: Markdown inside an HTML block is not rendered in a notebook.
+FIGURE = re.compile(
+    r'^ *<figure markdown="span">\n(?P<image>.*?)^ *<figcaption>(?P<caption>.*?)</figcaption>\n *</figure>$',
+    re.MULTILINE | re.DOTALL,
+)
 # An error as Python reports it on the last line of an Output block: `RuntimeError: message`.
 ERROR_LINE = re.compile(r"^(?P<name>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)): ?(?P<value>.*)$")
+
+
+def _figure(match: re.Match) -> str:
+    image = "\n".join(line.strip() for line in match["image"].strip().split("\n"))
+    caption = " ".join(line.strip() for line in match["caption"].split("\n"))
+    return f"{image}\n\n*{caption}*"
 
 
 def _markdown(text: str) -> str:
@@ -38,6 +53,7 @@ def _markdown(text: str) -> str:
         lines.append(line[4:] if line.startswith("    ") else line)
     text = "\n".join(lines)
     text = NOTEBOOK_LINK.sub("", text)
+    text = FIGURE.sub(_figure, text)
     text = re.sub(r"\)\{[^}]*\}", ")", text)  # attribute lists such as { .figure }
     text = re.sub(r"\]\(figures/", "](../../figures/", text)
     text = re.sub(r"\]\(([\w-]+)\.md(#[\w-]+)?\)", lambda m: f"](../../{m[1]}/{m[2] or ''})", text)
@@ -47,16 +63,19 @@ def _markdown(text: str) -> str:
 def _outputs(shown: str) -> list:
     """Notebook outputs for what a page's Output block shows: printed text, then maybe an error."""
     lines = shown.rstrip("\n").split("\n") if shown else []
-    error = ERROR_LINE.match(lines[-1]) if lines else None
-    printed = "\n".join(lines[:-1] if error else lines)
+    # The error is the last thing a cell shows; its message may go on over several lines.
+    start = next((i for i in reversed(range(len(lines))) if ERROR_LINE.match(lines[i])), None)
+    printed = "\n".join(lines if start is None else lines[:start])
     outputs = [v4.new_output("stream", name="stdout", text=printed + "\n")] if printed else []
-    if error:
-        outputs.append(v4.new_output("error", ename=error["name"], evalue=error["value"], traceback=[lines[-1]]))
+    if start is not None:
+        error = ERROR_LINE.match(lines[start])
+        value = "\n".join([error["value"], *lines[start + 1 :]])
+        name = error["name"].rsplit(".", 1)[-1]  # as a kernel reports it: `UnpicklingError`, not `_pickle.`...
+        outputs.append(v4.new_output("error", ename=name, evalue=value, traceback=lines[start:]))
     return outputs
 
 
-def _script_cell(block: PythonBlock, files: dict[Path, str]) -> str:
-    files[DOWNLOADS / block.filename] = block.code.source
+def _script_cell(block: PythonBlock) -> str:
     return (
         f"The next part is a script, not a notebook cell: it starts several processes, which a notebook cannot "
         f"do. Save it as `{block.filename}` ([download it](../../downloads/{block.filename})) and start it "
@@ -64,7 +83,7 @@ def _script_cell(block: PythonBlock, files: dict[Path, str]) -> str:
     )
 
 
-def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
+def build(chapter: str) -> nbformat.NotebookNode:
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
     document = Document(expanded.text, str(page))
@@ -91,7 +110,7 @@ def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
             output = f"\n\nOutput:\n\n```text\n{shown}```" if shown else ""
             cells.append(v4.new_markdown_cell(f"```console\n{block.code.source}```{output}"))
         elif block.filename:
-            cells.append(v4.new_markdown_cell(_script_cell(block, files)))
+            cells.append(v4.new_markdown_cell(_script_cell(block)))
         else:
             outputs = _outputs(shown)
             metadata = {"varies": block.output.varies} if block.output and block.output.varies else {}
@@ -115,9 +134,21 @@ def build(chapter: str, files: dict[Path, str]) -> nbformat.NotebookNode:
     return notebook
 
 
+def scripts(page: Path) -> dict[Path, str]:
+    """The scripts a page shows as files (```python title="x.py"), as docs/downloads/ offers them."""
+    document = Document(expand_page(page, CONFIG).text, str(page))
+    return {
+        DOWNLOADS / block.filename: block.code.source.rstrip("\n") + "\n"
+        for block in example_blocks(document)
+        if isinstance(block, PythonBlock) and block.filename
+    }
+
+
 def render() -> dict[Path, str]:
-    """Every file this script makes: a notebook per chapter, and the scripts they link to."""
+    """Every file this module makes: a notebook per chapter, and the scripts the pages show as files."""
     files: dict[Path, str] = {}
     for chapter in chapters():
-        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(chapter, files)) + "\n"
+        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(chapter)) + "\n"
+    for page in paths.nav():
+        files.update(scripts(page))
     return files

@@ -1,0 +1,135 @@
+"""Common errors: the errors a reader of the appendix runs into, each with its fix."""
+
+import pickle
+
+# --8<-- [start:setup]
+import torch
+import torch.nn.functional as F
+
+# --8<-- [end:setup]
+from snippets.errors import shows_error
+from snippets.neural_network import NeuralNetwork
+from snippets.toy_data import X_train, train_ds, y_train
+
+# --8<-- [start:model]
+torch.manual_seed(123)
+model = NeuralNetwork(2, 2)
+logits = model(X_train)
+# --8<-- [end:model]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:view-error]
+    x = torch.arange(6).reshape(2, 3)
+    x.T.view(6)
+    # --8<-- [end:view-error]
+
+# --8<-- [start:view-fix]
+print(x.T.reshape(6))  # copies only when it must
+print(x.T.contiguous().view(6))  # or make the copy explicit
+# --8<-- [end:view-fix]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:float64-error]
+    import numpy as np
+
+    features = torch.from_numpy(np.array([[-1.2, 3.1], [2.7, -1.5]]))  # NumPy's floats are float64
+    model(features)
+    # --8<-- [end:float64-error]
+
+# --8<-- [start:float64-fix]
+print(model(features.float()).shape)  # the model's weights are float32, so the data must be too
+# --8<-- [end:float64-fix]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:shape-error]
+    wrong_model = NeuralNetwork(3, 2)  # three inputs, but the examples have two features
+    wrong_model(X_train)
+    # --8<-- [end:shape-error]
+
+# --8<-- [start:shape-fix]
+right_model = NeuralNetwork(num_inputs=X_train.shape[1], num_outputs=2)
+print(right_model(X_train).shape)
+# --8<-- [end:shape-fix]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:backward-error]
+    loss = F.cross_entropy(model(X_train), y_train)
+    loss.backward()
+    loss.backward()
+    # --8<-- [end:backward-error]
+
+# --8<-- [start:backward-fix]
+optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+for step in range(3):
+    loss = F.cross_entropy(model(X_train), y_train)  # a new forward pass builds a new graph
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    print(f"step {step}: loss {loss.item():.2f}")
+# --8<-- [end:backward-fix]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:target-dtype-error]
+    labels = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0])  # class labels stored as floats
+    F.cross_entropy(logits, labels)
+    # --8<-- [end:target-dtype-error]
+
+# --8<-- [start:target-dtype-fix]
+print(labels.long())
+print(F.cross_entropy(logits, labels.long()))
+# --8<-- [end:target-dtype-fix]
+
+with shows_error(IndexError):
+    # --8<-- [start:target-range-error]
+    labels = torch.tensor([1, 1, 1, 2, 2])  # classes numbered from 1, but the model has outputs 0 and 1
+    F.cross_entropy(logits, labels)
+    # --8<-- [end:target-range-error]
+
+# --8<-- [start:target-range-fix]
+print(F.cross_entropy(logits, labels - 1))  # classes numbered from 0
+# --8<-- [end:target-range-fix]
+
+with shows_error(pickle.UnpicklingError):
+    # --8<-- [start:unsafe-load-error]
+    class Payload:
+        """What a file posing as a checkpoint can carry: unpickling it calls any function it names."""
+
+        def __reduce__(self):
+            return (print, ("This ran while the file was loading.",))
+
+    torch.save({"model": model.state_dict(), "extra": Payload()}, "untrusted.pth")
+    torch.load("untrusted.pth", weights_only=True)
+    # --8<-- [end:unsafe-load-error]
+
+# --8<-- [start:unsafe-load-fix]
+torch.save(model.state_dict(), "model.pth")  # tensors only
+state_dict = torch.load("model.pth", weights_only=True)
+print(list(state_dict))
+# --8<-- [end:unsafe-load-fix]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:device-error]
+    model_elsewhere = NeuralNetwork(2, 2).to("meta")  # the model is on a second device
+    model_elsewhere(X_train)  # the batch is still on the CPU
+    # --8<-- [end:device-error]
+
+# --8<-- [start:device-fix]
+device = next(model_elsewhere.parameters()).device  # where the model lives
+out = model_elsewhere(X_train.to(device))
+print(out.device, out.shape)
+# --8<-- [end:device-fix]
+
+with shows_error(ValueError):
+    # --8<-- [start:sampler-error]
+    from torch.utils.data import DataLoader, DistributedSampler
+
+    sampler = DistributedSampler(train_ds, num_replicas=2, rank=0)  # process 0 of 2, as under torchrun
+    DataLoader(train_ds, batch_size=2, shuffle=True, sampler=sampler)
+    # --8<-- [end:sampler-error]
+
+# --8<-- [start:sampler-fix]
+loader = DataLoader(train_ds, batch_size=2, shuffle=False, sampler=sampler)  # the sampler shuffles
+for epoch in range(2):
+    sampler.set_epoch(epoch)  # a different order every epoch, the same on every process
+    print(f"epoch {epoch}:", [labels.tolist() for _, labels in loader])
+# --8<-- [end:sampler-fix]

@@ -1,0 +1,96 @@
+"""Used later in the book: the PyTorch that chapters 2 to 5 lean on, in small examples."""
+
+# --8<-- [start:imports]
+import torch
+import torch.nn.functional as F
+
+# --8<-- [end:imports]
+from snippets.neural_network import NeuralNetwork
+from snippets.toy_data import X_train, y_train
+
+# --8<-- [start:embedding]
+torch.manual_seed(123)
+embedding = torch.nn.Embedding(num_embeddings=6, embedding_dim=3)  # a vocabulary of 6 tokens, 3 numbers each
+token_ids = torch.tensor([[2, 3, 5], [1, 2, 2]])  # a batch of 2 texts, 3 token ids each
+vectors = embedding(token_ids)
+print(vectors.shape)
+print(torch.equal(vectors[0, 0], embedding.weight[2]))  # a lookup: row 2 of the weight matrix
+# --8<-- [end:embedding]
+
+# --8<-- [start:causal-mask]
+torch.manual_seed(123)
+scores = torch.rand(4, 4)  # attention scores of 4 tokens for each other
+mask = torch.tril(torch.ones(4, 4))  # 1 where a token may look: at itself and the tokens before it
+print(mask)
+masked = scores.masked_fill(mask == 0, -torch.inf)
+weights = torch.softmax(masked, dim=-1)  # exp(-inf) is 0: no weight on future tokens
+print(weights.round(decimals=2))
+# --8<-- [end:causal-mask]
+
+# --8<-- [start:heads]
+torch.manual_seed(123)
+batch, tokens, d_out, num_heads = 2, 4, 6, 3
+head_dim = d_out // num_heads
+queries = torch.rand(batch, tokens, d_out)
+
+# Split the last dimension into heads, then put the head dimension before the tokens.
+heads = queries.view(batch, tokens, num_heads, head_dim).transpose(1, 2)
+print(heads.shape)  # (batch, heads, tokens, head_dim)
+scores = heads @ heads.transpose(2, 3)  # every head attends on its own
+print(scores.shape)  # (batch, heads, tokens, tokens)
+
+# And back: the transpose is not contiguous, so `view` needs a copy first.
+merged = heads.transpose(1, 2).contiguous().view(batch, tokens, d_out)
+print(torch.equal(merged, queries))
+# --8<-- [end:heads]
+
+# --8<-- [start:dropout]
+torch.manual_seed(123)
+dropout = torch.nn.Dropout(p=0.5)
+x = torch.ones(2, 6)
+dropout.train()  # training: zero half of the values at random, scale the rest by 1 / (1 - p)
+print(dropout(x))
+dropout.eval()  # evaluation: pass everything through unchanged
+print(dropout(x))
+# --8<-- [end:dropout]
+
+
+# --8<-- [start:buffer]
+class CausalMask(torch.nn.Module):
+    def __init__(self, context_length):
+        super().__init__()
+        # A buffer: part of the module's state and moved by .to(), but not a parameter, so never trained.
+        self.register_buffer("mask", torch.triu(torch.ones(context_length, context_length), diagonal=1))
+
+    def forward(self, scores):
+        n = scores.shape[-1]
+        return scores.masked_fill(self.mask.bool()[:n, :n], -torch.inf)
+
+
+masking = CausalMask(context_length=4)
+print(list(masking.state_dict()))  # saved with the model
+print(list(masking.parameters()))  # but nothing for an optimizer
+print(masking.to("meta").mask.device)  # and it moves with the module
+# --8<-- [end:buffer]
+
+# --8<-- [start:flatten-loss]
+torch.manual_seed(123)
+logits = torch.randn(2, 3, 5)  # a batch of 2 texts, 3 tokens each, scores for a vocabulary of 5
+targets = torch.tensor([[1, 0, 4], [2, 2, 3]])  # the token that should come next at each position
+print(logits.flatten(0, 1).shape, targets.flatten().shape)  # one row per token, one target per row
+loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten())
+print(loss)
+# --8<-- [end:flatten-loss]
+
+# --8<-- [start:adamw]
+torch.manual_seed(123)
+model = NeuralNetwork(2, 2)
+# Adam with decoupled weight decay: every step also shrinks the weights a little, towards zero.
+optimizer = torch.optim.AdamW(model.parameters(), lr=0.01, weight_decay=0.1)
+for step in range(5):
+    loss = F.cross_entropy(model(X_train), y_train)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    print(f"step {step}: loss {loss.item():.3f}")
+# --8<-- [end:adamw]
