@@ -17,7 +17,6 @@ PAGE = """\
 ```
 
 ```text title="Output"
-tensor([1, 2])
 ```
 """
 SNIPPET = """\
@@ -52,11 +51,16 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
                               cwd=project, capture_output=True, text=True, check=True).stdout.split()
     assert "new-chapter" in chapters, chapters
 
+    # 3. the outputs, from a real run
+    filled = pytest_in(project, "docs/new-chapter.md", "--update-outputs")
+    assert filled.returncode == 0, filled.stdout[-3000:]
+    assert '```text title="Output"\ntensor([1, 2])\n```' in (project / "docs" / "new-chapter.md").read_text()
+
     # Until its notebook is generated, the suite fails and says what to do.
     before = pytest_in(project, "tests/test_generated.py")
     assert before.returncode != 0 and "docs/notebooks/new-chapter.ipynb is missing" in before.stdout, before.stdout
 
-    # 4. generate, 5. test the chapter: page, notebook, and the generated files
+    # 4. generate, 5. check the chapter: page, notebook, and the generated files
     subprocess.run([sys.executable, "-m", "primer.generate"], cwd=project, check=True, capture_output=True)
     after = pytest_in(project, "docs/new-chapter.md", "tests/test_generated.py", "tests/test_notebooks.py",
                       "-k", "new-chapter or new_chapter or generated or links")
