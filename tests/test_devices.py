@@ -1,5 +1,6 @@
 """A.9.1: device selection takes every branch, checked by simulating what the machine has."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,13 @@ def test_a_gpu_build_on_a_machine_without_that_gpu_picks_the_cpu(monkeypatch, ca
     exec(CHOICES[section], namespace)
     assert namespace["device"] == torch.device("cpu")
     assert capsys.readouterr().out == "cpu\n"
+
+
+def test_the_main_device_choice_uses_only_apis_that_torch_2_0_has():
+    # The book pins torch 2.0.1, which has no torch.accelerator (2.6) nor its check_available argument (2.7).
+    # These three calls exist there (torch.backends.mps.is_available since 1.12).
+    used = set(re.findall(r"torch(?:\.\w+)+", CHOICES["choose"]))
+    assert used == {"torch.cuda.is_available", "torch.backends.mps.is_available", "torch.device"}
 
 
 def test_choose_device_on_this_machine():
