@@ -2,8 +2,8 @@
 
     torchrun ... tests/ddp_probe.py MODE RESULT_FILE
 
-MODE is `train` (shards, initial and final parameters of every rank, each rank seeding differently) or
-`raise` (rank 1 fails on purpose).
+MODE is `train` (every rank writes RESULT_FILE.RANK: the shards and initial parameters of all ranks, and its
+own final parameters; each rank seeds differently) or `raise` (rank 1 fails on purpose).
 """
 
 import gc
@@ -56,11 +56,12 @@ def main(mode: str, result_file: str) -> None:
             seed_differently_on_every_rank(rank)
             torch.manual_seed(123)
             initial = gather(flat(NeuralNetwork(2, 2).state_dict()))
-            final = gather(flat(ddp_training.train(device)))
-            if rank == 0:
-                result = {"world_size": dist.get_world_size(), "shards": shards, "initial": initial, "final": final}
-                with open(result_file, "w") as f:
-                    json.dump(result, f)
+            final = flat(ddp_training.train(device))
+            # Each rank writes its own file rather than gathering: so the last collective is the script's own,
+            # and the probe ends the way the script does.
+            result = {"world_size": dist.get_world_size(), "shards": shards, "initial": initial, "final": final}
+            with open(f"{result_file}.{rank}", "w") as f:
+                json.dump(result, f)
         gc.collect()  # as the script does before leaving the process group
     finally:
         dist.destroy_process_group()

@@ -38,16 +38,19 @@ def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
 
 
-def probe(mode: str, tmp_path: Path, nproc: int = 2) -> tuple[subprocess.CompletedProcess, dict | None]:
+def probe(mode: str, tmp_path: Path, nproc: int = 2) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """Run tests/ddp_probe.py under torchrun; what each rank reported, in rank order."""
     result_file = tmp_path / "result.json"
     run = launch(str(ROOT / "tests" / "ddp_probe.py"), mode, str(result_file), cwd=tmp_path, nproc=nproc)
-    return run, json.loads(result_file.read_text()) if result_file.exists() else None
+    reports = [tmp_path / f"result.json.{rank}" for rank in range(nproc)]
+    return run, [json.loads(report.read_text()) for report in reports if report.exists()]
 
 
 def test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently(tmp_path):
-    run, result = probe("train", tmp_path)
+    run, reports = probe("train", tmp_path)
     assert run.returncode == 0, run.stderr
     assert "terminate called" not in run.stderr
+    result = reports[0]
     for epoch, shards in enumerate(result["shards"]):
         first, second = (set(shard) for shard in shards)
         assert first | second == set(range(5)), f"epoch {epoch}: shards {shards} do not cover the data set"
@@ -56,8 +59,8 @@ def test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differe
     assert result["shards"][0] != result["shards"][1], "set_epoch should reshuffle every epoch"
     # Every rank seeded differently, so the copies started apart; DDP copied rank 0's weights to all of them.
     assert result["initial"][0] != result["initial"][1], "the ranks should have started from different weights"
-    reference, *others = result["final"]
-    assert all(other == reference for other in others), "the model copies differ after training"
+    reference, *others = [report["final"] for report in reports]
+    assert len(reports) == 2 and all(other == reference for other in others), "the copies differ after training"
     # Saved once, by rank 0, as the plain model: it loads into a NeuralNetwork with weights_only=True.
     from snippets.neural_network import NeuralNetwork
 
