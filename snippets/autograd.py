@@ -30,3 +30,13 @@ loss.backward()
 print(w1.grad)
 print(b.grad)
 # --8<-- [end:backward]
+
+# --8<-- [start:accumulate]
+z = x1 * w1 + b  # the same forward pass again, recording a new graph
+a = torch.sigmoid(z)
+loss = F.binary_cross_entropy(a, y)
+loss.backward()  # a second backward pass, without clearing .grad first
+
+print(w1.grad)  # the new gradient was added to the stored one
+print(b.grad)
+# --8<-- [end:accumulate]

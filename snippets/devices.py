@@ -20,7 +20,9 @@ print(device)
 # --8<-- [end:choose]
 
 # --8<-- [start:accelerator]
-accelerator = torch.accelerator.current_accelerator()  # None when there is none
+# PyTorch 2.7 or later. Without check_available=True, the result is the accelerator this build of PyTorch
+# was compiled for (CUDA for the default Linux wheel), whether or not the machine has one.
+accelerator = torch.accelerator.current_accelerator(check_available=True)  # None when none is usable
 device = accelerator if accelerator is not None else torch.device("cpu")
 print(device)
 # --8<-- [end:accelerator]

@@ -30,7 +30,7 @@ for epoch in range(num_epochs):
 
         print(
             f"Epoch: {epoch + 1:03d}/{num_epochs:03d}"
-            f" | Batch {batch_idx:03d}/{len(train_loader):03d}"
+            f" | Batch {batch_idx + 1:03d}/{len(train_loader):03d}"
             f" | Train Loss: {loss:.2f}"
         )
 # --8<-- [end:train]

@@ -49,7 +49,14 @@ print(t.view(3, 2))
 # --8<-- [start:transpose]
 print(t.T)
 print(t.T.is_contiguous())
+print(t.stride(), t.T.stride())
 # --8<-- [end:transpose]
+
+# --8<-- [start:transpose-batch]
+batch = torch.arange(12).reshape(2, 2, 3)  # two 2x3 matrices
+print(batch.mT.shape)  # the last two dimensions swapped: two 3x2 matrices
+print(batch.transpose(1, 2).shape)  # the same, naming the dimensions
+# --8<-- [end:transpose-batch]
 
 with shows_error(RuntimeError):
     # --8<-- [start:view-error]

@@ -2,6 +2,7 @@
 
 import torch
 
+from snippets.errors import shows_error
 from snippets.toy_data import X_train, test_loader, train_loader, y_train
 from snippets.neural_network import NeuralNetwork
 
@@ -25,7 +26,7 @@ for epoch in range(num_epochs):
 
         print(
             f"Epoch: {epoch + 1:03d}/{num_epochs:03d}"
-            f" | Batch {batch_idx:03d}/{len(train_loader):03d}"
+            f" | Batch {batch_idx + 1:03d}/{len(train_loader):03d}"
             f" | Train Loss: {loss:.2f}"
         )
 
@@ -53,6 +54,23 @@ print(torch.argmax(outputs, dim=1))  # softmax keeps the order, so the logits gi
 print(predictions == y_train)
 print(torch.sum(predictions == y_train))
 # --8<-- [end:predictions]
+
+# --8<-- [start:inference-mode]
+with torch.no_grad():
+    outputs = model(X_train)
+print(outputs.requires_grad, outputs.is_inference())
+
+with torch.inference_mode():
+    outputs = model(X_train)
+print(outputs.requires_grad, outputs.is_inference())
+# --8<-- [end:inference-mode]
+
+with shows_error(RuntimeError):
+    # --8<-- [start:inference-tensor-error]
+    with torch.inference_mode():
+        features = X_train / X_train.abs().max()  # say, preprocessing done in inference mode
+    loss = F.cross_entropy(model(features), y_train)  # training on it fails
+    # --8<-- [end:inference-tensor-error]
 
 # --8<-- [start:accuracy]
 def compute_accuracy(model, dataloader):

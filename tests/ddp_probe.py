@@ -2,20 +2,26 @@
 
     torchrun ... tests/ddp_probe.py MODE RESULT_FILE
 
-MODE is `train` (shards and final parameters of every rank), `raise` (rank 1 fails on purpose), or
-`too-many` (more processes than training examples).
+MODE is `train` (every rank writes RESULT_FILE.RANK: the shards and initial parameters of all ranks, and its
+own final parameters; each rank seeds differently) or `raise` (rank 1 fails on purpose).
 """
 
+import gc
 import json
-import os
 import sys
 
 import torch
 import torch.distributed as dist
-from torch.utils.data import Subset
 
 from snippets import ddp_training
+from snippets.neural_network import NeuralNetwork
 from snippets.toy_data import train_ds
+
+
+def gather(value) -> list:
+    everyone: list = [None] * dist.get_world_size()
+    dist.all_gather_object(everyone, value)
+    return everyone
 
 
 def shards_per_epoch(num_epochs: int) -> list[list[list[int]]]:
@@ -23,10 +29,18 @@ def shards_per_epoch(num_epochs: int) -> list[list[list[int]]]:
     epochs = []
     for epoch in range(num_epochs):
         sampler.set_epoch(epoch)
-        everyone: list = [None] * dist.get_world_size()
-        dist.all_gather_object(everyone, list(sampler))
-        epochs.append(everyone)
+        epochs.append(gather(list(sampler)))
     return epochs
+
+
+def flat(state: dict) -> list[float]:
+    return torch.cat([t.flatten().cpu() for t in state.values()]).tolist()
+
+
+def seed_differently_on_every_rank(rank: int) -> None:
+    """Make the script's torch.manual_seed(123) seed 123 + rank: the copies start from different weights."""
+    manual_seed = torch.manual_seed
+    torch.manual_seed = lambda seed: manual_seed(seed + rank)
 
 
 def main(mode: str, result_file: str) -> None:
@@ -37,22 +51,20 @@ def main(mode: str, result_file: str) -> None:
             if rank == 1:
                 raise RuntimeError("rank 1 failed on purpose")
             dist.barrier()  # rank 0 would wait here forever if the launcher did not stop it
-        elif mode == "too-many":
-            ddp_training.prepare_loader(Subset(train_ds, [0]), batch_size=2)
         else:
             shards = shards_per_epoch(3)
-            state = ddp_training.train(device)
-            flat = torch.cat([t.flatten().cpu() for t in state.values()])
-            everyone: list = [None] * dist.get_world_size()
-            dist.all_gather_object(everyone, flat.tolist())
-            if rank == 0:
-                result = {"world_size": dist.get_world_size(), "shards": shards, "parameters": everyone}
-                with open(result_file, "w") as f:
-                    json.dump(result, f)
+            seed_differently_on_every_rank(rank)
+            torch.manual_seed(123)
+            initial = gather(flat(NeuralNetwork(2, 2).state_dict()))
+            final = flat(ddp_training.train(device))
+            # Each rank writes its own file rather than gathering: so the last collective is the script's own,
+            # and the probe ends the way the script does.
+            result = {"world_size": dist.get_world_size(), "shards": shards, "initial": initial, "final": final}
+            with open(f"{result_file}.{rank}", "w") as f:
+                json.dump(result, f)
+        gc.collect()  # as the script does before leaving the process group
     finally:
         dist.destroy_process_group()
-    sys.stdout.flush()
-    os._exit(0)  # as the script does: never race Gloo's threads at interpreter shutdown
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch.distributed as dist
+from torch.utils.data import DataLoader, DistributedSampler
+
+from snippets import ddp_spawn, ddp_training
+from snippets.toy_data import train_ds
 
 from primer.paths import ROOT
 
@@ -34,23 +39,29 @@ def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
 
 
-def probe(mode: str, tmp_path: Path, nproc: int = 2) -> tuple[subprocess.CompletedProcess, dict | None]:
+def probe(mode: str, tmp_path: Path, nproc: int = 2) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """Run tests/ddp_probe.py under torchrun; what each rank reported, in rank order."""
     result_file = tmp_path / "result.json"
     run = launch(str(ROOT / "tests" / "ddp_probe.py"), mode, str(result_file), cwd=tmp_path, nproc=nproc)
-    return run, json.loads(result_file.read_text()) if result_file.exists() else None
+    reports = [tmp_path / f"result.json.{rank}" for rank in range(nproc)]
+    return run, [json.loads(report.read_text()) for report in reports if report.exists()]
 
 
-def test_shards_are_disjoint_cover_the_data_and_parameters_agree(tmp_path):
-    run, result = probe("train", tmp_path)
+def test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently(tmp_path):
+    run, reports = probe("train", tmp_path)
     assert run.returncode == 0, run.stderr
+    assert "terminate called" not in run.stderr
+    result = reports[0]
     for epoch, shards in enumerate(result["shards"]):
         first, second = (set(shard) for shard in shards)
         assert first | second == set(range(5)), f"epoch {epoch}: shards {shards} do not cover the data set"
         # 5 examples over 2 ranks: the sampler pads with one repeat, so exactly one index is shared
-        assert len(shards[0]) == len(shards[1]) == 3 and len(first & second) <= 1
+        assert len(shards[0]) == len(shards[1]) == 3 and len(first & second) == 1
     assert result["shards"][0] != result["shards"][1], "set_epoch should reshuffle every epoch"
-    reference, *others = result["parameters"]
-    assert all(other == reference for other in others), "the model copies differ after training"
+    # Every rank seeded differently, so the copies started apart; DDP copied rank 0's weights to all of them.
+    assert result["initial"][0] != result["initial"][1], "the ranks should have started from different weights"
+    reference, *others = [report["final"] for report in reports]
+    assert len(reports) == 2 and all(other == reference for other in others), "the copies differ after training"
     # Saved once, by rank 0, as the plain model: it loads into a NeuralNetwork with weights_only=True.
     from snippets.neural_network import NeuralNetwork
 
@@ -63,11 +74,50 @@ def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path):
     assert "rank 1 failed on purpose" in run.stderr
 
 
-def test_more_processes_than_examples_is_a_clear_error(tmp_path):
-    run, _ = probe("too-many", tmp_path)
-    assert run.returncode != 0
-    assert "2 processes but only 1 training examples" in run.stderr
-    assert "ZeroDivisionError" not in run.stderr
+def test_more_processes_than_examples_pads_the_data_set_by_repetition(monkeypatch):
+    # The page's loader for 5 examples, as each of 8 ranks builds it (the process group simulated).
+    monkeypatch.setattr(dist, "get_world_size", lambda group=None: 8)
+    shards = []
+    for rank in range(8):
+        monkeypatch.setattr(dist, "get_rank", lambda group=None, rank=rank: rank)
+        loader, sampler = ddp_training.prepare_loader(train_ds, batch_size=2)
+        assert [len(labels) for _, labels in loader] == [1], f"rank {rank} should train on one example"
+        shards.append(list(sampler))
+    used = sorted(index for shard in shards for index in shard)
+    assert set(used) == set(range(5)) and len(used) == 8  # every example, three of them twice
+
+
+def test_the_loader_refuses_shuffle_next_to_a_sampler():
+    sampler = DistributedSampler(train_ds, num_replicas=2, rank=0)
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(train_ds, batch_size=2, shuffle=True, sampler=sampler)
+
+
+SETUPS = {
+    "torchrun": lambda: ddp_training.setup(),
+    "mp.spawn": lambda: ddp_spawn.setup(1, 2),
+}
+
+
+@pytest.mark.parametrize("launcher", SETUPS)
+@pytest.mark.parametrize(
+    ("cuda", "nccl", "backend", "device"),
+    [
+        (True, True, "nccl", "cuda:1"),  # Linux with CUDA GPUs
+        (True, False, "gloo", "cuda:1"),  # Windows with CUDA GPUs: its PyTorch has no NCCL
+        (False, True, "gloo", "cpu"),  # no CUDA GPU
+        (False, False, "gloo", "cpu"),
+    ],
+)
+def test_setup_uses_nccl_only_for_cuda_gpus_where_pytorch_has_it(monkeypatch, launcher, cuda, nccl, backend, device):
+    joined = []
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "set_device", lambda device: None)
+    monkeypatch.setattr(dist, "is_nccl_available", lambda: nccl)
+    monkeypatch.setattr(dist, "init_process_group", lambda backend, **kwargs: joined.append(backend))
+    assert SETUPS[launcher]() == torch.device(device)
+    assert joined == [backend]
 
 
 def test_two_nodes_meet_through_a_c10d_rendezvous(tmp_path):

@@ -1,9 +1,19 @@
 """A.9.1: device selection takes every branch, checked by simulating what the machine has."""
 
+import re
+from pathlib import Path
+
 import pytest
 import torch
 
 from snippets import devices
+from primer.verify.expand import include
+
+ROOT = Path(__file__).resolve().parent.parent
+# The device choices the page teaches, as the page shows them.
+CHOICES = {
+    section: include(f"snippets/devices.py:{section}", ROOT / "mkdocs.yml") for section in ("choose", "accelerator")
+}
 
 
 @pytest.mark.parametrize(
@@ -14,6 +24,31 @@ def test_choose_device_prefers_cuda_then_mps_then_cpu(monkeypatch, cuda, mps, ex
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
     assert devices.choose_device() == torch.device(expected)
+
+
+@pytest.mark.parametrize("section", CHOICES)
+@pytest.mark.parametrize("build", ["cuda", "mps"])
+def test_a_gpu_build_on_a_machine_without_that_gpu_picks_the_cpu(monkeypatch, capsys, build, section):
+    # The default Linux wheel is a CUDA build, also on a laptop without an NVIDIA GPU (and a macOS wheel is
+    # an MPS build, also on an Intel Mac): torch.accelerator names the build's accelerator unless asked to
+    # check that one is usable.
+    def current_accelerator(check_available=False):
+        return None if check_available else torch.device(build)
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    monkeypatch.setattr(torch.accelerator, "current_accelerator", current_accelerator)
+    namespace = {"torch": torch}
+    exec(CHOICES[section], namespace)
+    assert namespace["device"] == torch.device("cpu")
+    assert capsys.readouterr().out == "cpu\n"
+
+
+def test_the_main_device_choice_uses_only_apis_that_torch_2_0_has():
+    # The book pins torch 2.0.1, which has no torch.accelerator (2.6) nor its check_available argument (2.7).
+    # These three calls exist there (torch.backends.mps.is_available since 1.12).
+    used = set(re.findall(r"torch(?:\.\w+)+", CHOICES["choose"]))
+    assert used == {"torch.cuda.is_available", "torch.backends.mps.is_available", "torch.device"}
 
 
 def test_choose_device_on_this_machine():

@@ -13,6 +13,7 @@ from snippets.neural_network import NeuralNetwork
 from snippets.toy_data import X_test, X_train
 
 LOAD = include("snippets/saving_and_loading.py:load", ROOT / "mkdocs.yml")  # the code the page shows
+MAP_LOCATION = include("snippets/saving_and_loading.py:map-location", ROOT / "mkdocs.yml")
 
 
 def load_as_the_page_does(directory: Path, monkeypatch: pytest.MonkeyPatch) -> torch.nn.Module:
@@ -56,3 +57,20 @@ def test_the_documented_loading_code_refuses_a_malicious_checkpoint(tmp_path, mo
     # The payload is real: loading without weights_only runs it.
     torch.load(tmp_path / "model.pth", weights_only=False)
     assert marker.exists()
+
+
+def test_map_location_loads_a_gpu_checkpoint_on_a_machine_without_a_gpu(tmp_path, monkeypatch, capsys):
+    # A checkpoint saved from a CUDA GPU records "cuda:0" as the place of every tensor; stand in for one.
+    monkeypatch.setattr(torch.serialization, "location_tag", lambda storage: "cuda:0")
+    torch.save(NeuralNetwork(2, 2).state_dict(), tmp_path / "model.pth")
+    monkeypatch.undo()
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU, so the checkpoint loads without map_location")
+
+    with pytest.raises(RuntimeError, match="map_location"):
+        torch.load(tmp_path / "model.pth", weights_only=True)
+    monkeypatch.chdir(tmp_path)
+    namespace = {"torch": torch}
+    exec(MAP_LOCATION, namespace)  # the page's code
+    assert all(tensor.device.type == "cpu" for tensor in namespace["state_dict"].values())
+    assert capsys.readouterr().out == "{'cpu'}\n"

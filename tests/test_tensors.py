@@ -32,3 +32,18 @@ def test_matmul_and_the_at_operator_agree():
     t = torch.tensor([[1, 2, 3], [4, 5, 6]])
     assert torch.equal(t.matmul(t.T), t @ t.T)
     assert (t @ t.T).shape == (2, 2)
+
+
+def test_dot_t_is_for_matrices_and_mt_transposes_a_batch_of_matrices():
+    batch = torch.arange(12).reshape(2, 2, 3)
+    with pytest.warns(UserWarning, match="deprecated"):
+        assert batch.T.shape == (3, 2, 2)  # all dimensions reversed, not the matrices transposed
+    assert torch.equal(batch.mT, batch.transpose(1, 2))
+    assert torch.equal(batch.mT[0], batch[0].T)
+
+
+def test_transposing_swaps_the_strides_without_copying():
+    t = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    assert t.stride() == (3, 1) and t.T.stride() == (1, 3)
+    assert t.T.data_ptr() == t.data_ptr()
+

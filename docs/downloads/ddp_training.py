@@ -1,11 +1,12 @@
+import gc
 import os
-import sys
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import DataLoader, DistributedSampler
+
 
 import torch
 
@@ -66,37 +67,48 @@ class ToyDataset(Dataset):
 train_ds = ToyDataset(X_train, y_train)
 test_ds = ToyDataset(X_test, y_test)
 
+def choose_device(local_rank):
+    """The device this process trains on: its own CUDA GPU, or the CPU on a machine without CUDA GPUs."""
+    if not torch.cuda.is_available():
+        return torch.device("cpu")
+    device = torch.device("cuda", local_rank)
+    torch.cuda.set_device(device)
+    return device
+
+
+def choose_backend(device):
+    """NCCL connects CUDA GPUs, but only Linux builds of PyTorch have it; Gloo works everywhere."""
+    if device.type == "cuda" and dist.is_nccl_available():
+        return "nccl"
+    return "gloo"
+
+
+
 def setup():
     """Join the process group that torchrun describes in each process's environment."""
     if "LOCAL_RANK" not in os.environ:
         raise SystemExit("start this script with torchrun: torchrun --standalone --nproc_per_node=2 ddp_training.py")
-    if torch.cuda.is_available():  # one GPU per process, talking over NCCL
-        device = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
-        torch.cuda.set_device(device)
-        dist.init_process_group("nccl", device_id=device)
-    else:  # CPU processes, talking over Gloo
-        device = torch.device("cpu")
-        dist.init_process_group("gloo")
+    device = choose_device(int(os.environ["LOCAL_RANK"]))
+    backend = choose_backend(device)
+    # The rank, the number of processes and where to meet: init_process_group reads them from the environment.
+    dist.init_process_group(backend, device_id=device if backend == "nccl" else None)
     return device
 
 
+
 def prepare_loader(dataset, batch_size):
-    world_size = dist.get_world_size()
-    if world_size > len(dataset):
-        raise ValueError(
-            f"{world_size} processes but only {len(dataset)} training examples: "
-            "each process needs at least one example, so start fewer processes"
-        )
-    # Every rank gets its own shard; shuffling with the same seed keeps the shards disjoint.
+    # Each rank gets its own shard of the data set. The sampler shuffles (the loader must not), and
+    # pinned memory makes the copies to a CUDA GPU faster.
     sampler = DistributedSampler(dataset, shuffle=True, seed=123)
-    return DataLoader(dataset, batch_size=batch_size, sampler=sampler), sampler
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler, pin_memory=torch.cuda.is_available())
+    return loader, sampler
 
 
 def train(device, num_epochs=3):
     rank = dist.get_rank()
     train_loader, sampler = prepare_loader(train_ds, batch_size=2)
 
-    torch.manual_seed(123)  # the same initial weights on every rank
+    torch.manual_seed(123)  # reproducible initial weights; DDP copies rank 0's weights to every other rank
     model = DDP(NeuralNetwork(num_inputs=2, num_outputs=2).to(device))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
 
@@ -122,15 +134,15 @@ def train(device, num_epochs=3):
     return model.module.state_dict()
 
 
-def main():
-    device = setup()
+def run(device):
+    """Train, then leave the process group."""
     try:
         train(device)
+        gc.collect()  # free what training left behind while the process group still exists (see the note)
     finally:
         dist.destroy_process_group()
-    # Leave without interpreter shutdown, which can race Gloo's worker threads (see the page).
-    sys.stdout.flush()
-    os._exit(0)
+
+
 
 if __name__ == "__main__":
-    main()
+    run(setup())

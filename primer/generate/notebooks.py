@@ -55,7 +55,8 @@ def _markdown(text: str) -> str:
     text = NOTEBOOK_LINK.sub("", text)
     text = FIGURE.sub(_figure, text)
     text = re.sub(r"\)\{[^}]*\}", ")", text)  # attribute lists such as { .figure }
-    text = re.sub(r"\]\(figures/", "](../../figures/", text)
+    text = re.sub(r"[ \t]*\{ *#[\w-]+ *\}[ \t]*$", "", text, flags=re.M)  # a paragraph's anchor: { #term-relu }
+    text = re.sub(r"\]\((figures|downloads)/", r"](../../\1/", text)
     text = re.sub(r"\]\(([\w-]+)\.md(#[\w-]+)?\)", lambda m: f"](../../{m[1]}/{m[2] or ''})", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
