@@ -16,7 +16,7 @@ for name, tensor in model.state_dict().items():
 
 # --8<-- [start:load]
 model = NeuralNetwork(2, 2)  # the same architecture as the saved model
-model.load_state_dict(torch.load("model.pth", weights_only=True))
+print(model.load_state_dict(torch.load("model.pth", weights_only=True)))
 # --8<-- [end:load]
 
 # --8<-- [start:predict]

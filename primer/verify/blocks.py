@@ -17,6 +17,7 @@ from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
 CONSOLE_LANGUAGES = frozenset({"console"})  # shell sessions whose `$ ` commands are run; `shell` is only shown
 OUTPUT_TITLE = "Output"
+STDERR_TITLE = "Output (stderr)"  # what the code writes to stderr, warnings included, under its Output block
 
 _INFO = re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE)
 _LANGUAGE = re.compile(r"^\s*(?:\{\s*)?\.?(?P<language>[\w+-]*)")
@@ -44,15 +45,29 @@ class Fence:
         return self.attributes.get("title") == OUTPUT_TITLE
 
     @property
+    def is_stderr(self) -> bool:
+        return self.attributes.get("title") == STDERR_TITLE
+
+    @property
     def varies(self) -> list[str]:
         return self.attributes.get("data-varies", "").split()
 
 
 @dataclass(frozen=True)
-class PythonBlock:
+class Example:
+    """A block that is run, with the Output block (stdout) and the Output (stderr) block shown under it."""
+
     code: Fence
     output: Fence | None
+    stderr: Fence | None = None
 
+    @property
+    def end(self) -> int:
+        return (self.stderr or self.output or self.code).end
+
+
+@dataclass(frozen=True)
+class PythonBlock(Example):
     @property
     def filename(self) -> str | None:
         """A block titled with a file name (`title="train.py"`) is a file the reader saves, not session code."""
@@ -61,10 +76,7 @@ class PythonBlock:
 
 
 @dataclass(frozen=True)
-class ConsoleBlock:
-    code: Fence
-    output: Fence | None
-
+class ConsoleBlock(Example):
     @property
     def commands(self) -> list[str]:
         commands: list[str] = []
@@ -78,7 +90,7 @@ class ConsoleBlock:
 
 @dataclass(frozen=True)
 class OrphanOutput:
-    """An Output block that does not sit right under a Python block: nothing can have printed it."""
+    """An Output (or Output (stderr)) block that does not sit right under a Python block: nothing printed it."""
 
     fence: Fence
 
@@ -101,27 +113,30 @@ class Fences:
 
 
 def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput]:
-    """Pair each Python or console fence with the Output fence directly under it (only blank lines between)."""
+    """Pair each Python or console fence with the Output fence directly under it, then the Output (stderr)
+    fence directly under that (only blank lines between); either may be absent."""
     fences = list(Fences()(document))
     paired: set[int] = set()
     for index, fence in enumerate(fences):
-        kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
         if fence.language not in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
-            if fence.is_output and index not in paired:
+            if (fence.is_output or fence.is_stderr) and index not in paired:
                 yield OrphanOutput(fence)
             continue
-        following = fences[index + 1] if index + 1 < len(fences) else None
-        if following and following.is_output and not document.text[fence.end : following.start].strip():
-            paired.add(index + 1)
-            yield kind(fence, following)
-        else:
-            yield kind(fence, None)
+        shown: dict[str, Fence] = {}
+        above, following = fence, index + 1
+        for name, wanted in (("output", Fence.is_output), ("stderr", Fence.is_stderr)):
+            candidate = fences[following] if following < len(fences) else None
+            if candidate and wanted.fget(candidate) and not document.text[above.end : candidate.start].strip():
+                paired.add(following)
+                shown[name] = above = candidate
+                following += 1
+        kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
+        yield kind(fence, shown.get("output"), shown.get("stderr"))
 
 
 def regions(document: Document, evaluator) -> Iterator[Region]:
     for block in example_blocks(document):
         if isinstance(block, (PythonBlock, ConsoleBlock)):
-            end = block.output.end if block.output else block.code.end
-            yield Region(block.code.start, end, parsed=block, evaluator=evaluator)
+            yield Region(block.code.start, block.end, parsed=block, evaluator=evaluator)
         else:
             yield Region(block.fence.start, block.fence.end, parsed=block, evaluator=evaluator)
