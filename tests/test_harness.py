@@ -306,8 +306,7 @@ def test_a_file_block_that_no_console_block_runs_fails(project):
 
 def test_a_console_block_above_the_file_block_does_not_run_it(project):
     write_page(project, f"{FENCE}console\n$ python hello.py\n{FENCE}\n", script_and_command("hello world\n"))
-    result, out = run(project)
-    result.assert_outcomes(passed=2, failed=1)  # the first command finds no file yet
+    run(project)[0].assert_outcomes(passed=2, failed=1)  # the first command finds no file yet
 
 
 @pytest.mark.parametrize("include", ["warn", "stderr"])
@@ -335,8 +334,7 @@ def test_stderr_shown_in_an_output_stderr_block_passes_and_is_compared(project):
 
 def test_update_outputs_fills_in_a_declared_stderr_block_but_never_adds_one(project):
     page = write_page(project, block("warn", stderr=""), block("stderr"))
-    result, out = run(project, "--update-outputs")
-    result.assert_outcomes(passed=1, failed=1)
+    run(project, "--update-outputs")[0].assert_outcomes(passed=1, failed=1)
     assert page.read_text() == "# A page\n\n" + "\n".join(
         [block("warn", "done\n", stderr="DeprecationWarning: old API\n"), block("stderr")]
     )

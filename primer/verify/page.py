@@ -165,8 +165,8 @@ def _compile(document: RenderedPage, fence: blocks.Fence) -> tuple[list, list[Or
     return codes, origins
 
 
-def _location(document: RenderedPage, fence: blocks.Fence, origins: list[Origin]) -> str:
-    page = document.origin(fence.first_line)
+def location(page: Origin, origins: list[Origin]) -> str:
+    """Where a block is: its page line, and the file lines its code came from."""
     spans: list[list] = []
     for origin in origins:
         if spans and spans[-1][0] == origin.path and spans[-1][2] + 1 == origin.line:
@@ -275,7 +275,7 @@ def check_block(example: Example, rewriter: OutputRewriter | None = None) -> str
         codes, origins = _compile(document, block.code)
     except SyntaxError as error:
         return f"{document.origin(block.code.first_line)}: {error}"
-    where = _location(document, block.code, origins)
+    where = location(document.origin(block.code.first_line), origins)
     if block.filename:  # saved for the console blocks below it to run, as the reader would save it
         if block.output is not None or block.stderr is not None:
             return f"{where}: a file block ({block.filename}) runs in a console block, so it has no Output block"
