@@ -40,7 +40,7 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
     assert all(block["button"] for block in blocks), f"{path}: a code block without a copy button"
     runnable, shown = [], []
     buttons = page.query_selector_all('article div.highlight button[data-md-type="copy"]')
-    for block, following, button in zip(blocks, blocks[1:] + [None], buttons):
+    for index, (block, button) in enumerate(zip(blocks, buttons, strict=True)):
         if block["language"] not in ("python", "console"):
             continue
         page.evaluate("navigator.clipboard.writeText('')")
@@ -51,16 +51,26 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
         if block["language"] != "python" or block["title"].endswith(".py"):
             continue  # a script for torchrun and its command: the Markdown-level check runs those
         runnable.append(copied)
-        output = following if following and following["title"] == "Output" else None
-        shown.append((output["text"] if output else "", output["varies"].split() if output else []))
+        shown.append(shown_under(blocks[index + 1 :]))
     page.context.close()
 
     result = subprocess.run([sys.executable, str(RUNNER)],
                             input=json.dumps(runnable), capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
-    printed = json.loads(result.stdout)
-    for number, ((expected, rules), actual) in enumerate(zip(shown, printed)):
-        assert outputs.matches(expected, actual, rules), (
-            f"{path}, Python block {number}: pasted into a fresh interpreter it prints something else\n"
-            f"{outputs.diff(expected, actual)}"
-        )
+    problems = []
+    for number, (expected, actual) in enumerate(zip(shown, json.loads(result.stdout), strict=True)):
+        for stream, (text, rules) in expected.items():
+            if not outputs.matches(text, actual[stream], rules):
+                problems.append(f"{path}, Python block {number}: pasted into a fresh interpreter, its {stream} "
+                                f"differs from the page\n{outputs.diff(text, actual[stream])}")
+    assert not problems, "\n".join(problems)
+
+
+def shown_under(following: list[dict]) -> dict[str, tuple[str, list[str]]]:
+    """What the page shows under a block, by stream: the Output block, then the Output (stderr) block."""
+    shown = {"stdout": ("", []), "stderr": ("", [])}
+    for stream, title in (("stdout", "Output"), ("stderr", "Output (stderr)")):
+        if following and following[0]["title"] == title:
+            shown[stream] = (following[0]["text"], following[0]["varies"].split())
+            following = following[1:]
+    return shown
