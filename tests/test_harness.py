@@ -163,6 +163,7 @@ def test_the_guard_catches_a_python_block_that_no_check_runs(project):
     rendered = guard.rendered_python_blocks(page, project.path / "mkdocs.yml")
     assert rendered == ["python", "pycon"]
     assert guard.executed_docs_blocks(page) == 1
+    assert guard.unexecuted_fences(page, project.path / "mkdocs.yml") == ["docs/page.md:7 (pycon)"]
 
 
 def test_an_output_block_under_no_python_block_fails(project):
