@@ -365,3 +365,13 @@ def test_an_output_stderr_block_under_no_python_block_fails(project):
     result, out = run(project)
     result.assert_outcomes(failed=1)
     assert "docs/page.md:5: an Output block must sit directly under the Python block" in out
+
+
+def test_a_warning_from_garbage_is_reported_by_the_block_that_made_it(project):
+    # An unclosed file in a reference cycle warns only when the collector runs; that must be in this block.
+    cycle = "class Holder:\n    pass\n\nholder = Holder()\nholder.me = holder\nholder.file = open('x.txt', 'w')\ndel holder\n"
+    write_page(project, f"{FENCE}python\n{cycle}{FENCE}\n", block("setup"), block("total", "6\n"))
+    result, out = run(project)
+    result.assert_outcomes(passed=2, failed=1)
+    assert "docs/page.md:3 (code: docs/page.md:4-10) wrote to stderr (or warned)" in out
+    assert "ResourceWarning: unclosed file" in out

@@ -75,6 +75,8 @@ class ScratchDirectories:
         previous, scratch = self._open.pop(id(namespace))
         os.chdir(previous)
         scratch.cleanup()
+        gc.unfreeze()  # see _run; the page's garbage is collected now, not during another page's block
+        gc.collect()
 
 
 def _config_for(page: Path) -> Path:
@@ -215,7 +217,10 @@ def _run(codes: list, namespace: dict, root: Path) -> Run:
             run.error = error
         finally:
             sys.displayhook = hook
-            gc.collect()  # what this block left for the collector warns now (ResourceWarning), not in a later one
+            # What this block left to the collector warns now (ResourceWarning), not in a later block. Freezing
+            # what survives keeps the next block's collection to that block's own objects, so it is cheap.
+            gc.collect()
+            gc.freeze()
     run.stdout, run.stderr = stdout.getvalue(), stderr.getvalue()
     return run
 
