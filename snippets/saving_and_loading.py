@@ -16,7 +16,7 @@ for name, tensor in model.state_dict().items():
 
 # --8<-- [start:load]
 model = NeuralNetwork(2, 2)  # the same architecture as the saved model
-model.load_state_dict(torch.load("model.pth", weights_only=True))
+print(model.load_state_dict(torch.load("model.pth", weights_only=True)))
 # --8<-- [end:load]
 
 # --8<-- [start:predict]
@@ -54,5 +54,5 @@ except pickle.UnpicklingError as error:
 # --8<-- [end:refused]
 
 # --8<-- [start:unsafe]
-torch.load("untrusted.pth", weights_only=False)  # runs the payload: never do this with a file you do not trust
+checkpoint = torch.load("untrusted.pth", weights_only=False)  # runs the payload: never with a file you do not trust
 # --8<-- [end:unsafe]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from tests import dependencies
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -24,13 +22,9 @@ CHROMIUM_FLAGS = [
 
 def chromium() -> str:
     """The system Chromium; the test set-up (.ci/run) installs Debian's package. No browser download."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        reason = "Chromium is not installed (Debian: apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the browser tests")
-        pytest.skip(reason)
-    return path
+    return dependencies.program(
+        ("chromium", "chromium-browser"), "Chromium is not installed (Debian: apt-get install chromium)"
+    )
 
 
 @contextmanager

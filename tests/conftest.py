@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import browser
+from tests import browser, dependencies
 from tests.site_build import build_site
 
 
@@ -18,7 +18,7 @@ def built_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(built_site):
     """The built site served on 127.0.0.1, with Chromium to look at it."""
-    playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright")
+    playwright = dependencies.module("playwright.sync_api", "the browser tests need playwright")
     executable = browser.chromium()
     site_dir, result = built_site
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,8 @@
 
 Reads a JSON list of Python blocks in page order, runs them in one namespace in the current directory, as a
 reader pasting them into a Python session would, and writes a JSON list with what each block printed (an
-error as Python reports it: `Name: message`).
+error as Python reports it: `Name: message`) and what it wrote to stderr, every warning included (also
+those Python hides by default), shown as the pages show them: `Name: message`.
 """
 
 import contextlib
@@ -10,20 +11,27 @@ import io
 import json
 import sys
 import traceback
+import warnings
+
+
+def show_warning(message, category, *_, **__) -> None:
+    sys.stderr.write(f"{category.__name__}: {message}\n")
 
 
 def main() -> None:
     namespace = {"__name__": "__main__"}
-    printed = []
+    streams = []
     for code in json.load(sys.stdin):
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = show_warning
             try:
                 exec(compile(code, "<copied>", "exec"), namespace)
             except Exception as error:  # noqa: BLE001 - shown on the page, or reported as a difference
                 print("".join(traceback.format_exception_only(error)), end="")
-        printed.append(buffer.getvalue())
-    json.dump(printed, sys.stdout)
+        streams.append({"stdout": stdout.getvalue(), "stderr": stderr.getvalue()})
+    json.dump(streams, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
     torchrun ... tests/ddp_probe.py MODE RESULT_FILE
 
-MODE is `train` (every rank writes RESULT_FILE.RANK: the shards and initial parameters of all ranks, and its
-own final parameters; each rank seeds differently) or `raise` (rank 1 fails on purpose).
+MODE is `train` (every rank writes RESULT_FILE.RANK: the indices its sampler drew in each epoch of the script's
+loop, the initial parameters of all ranks, and its own final parameters; each rank seeds differently) or
+`raise` (rank 1 fails on purpose).
 """
 
 import gc
@@ -24,13 +25,16 @@ def gather(value) -> list:
     return everyone
 
 
-def shards_per_epoch(num_epochs: int) -> list[list[list[int]]]:
-    _, sampler = ddp_training.prepare_loader(train_ds, batch_size=2)
-    epochs = []
-    for epoch in range(num_epochs):
-        sampler.set_epoch(epoch)
-        epochs.append(gather(list(sampler)))
-    return epochs
+class RecordingSampler(ddp_training.DistributedSampler):
+    """The script's sampler, recording the indices each epoch of the script's own loop draws (a script that
+    forgot `set_epoch` would draw the same order every epoch)."""
+
+    drawn: list[list[int]] = []
+
+    def __iter__(self):
+        indices = list(super().__iter__())
+        RecordingSampler.drawn.append(indices)
+        return iter(indices)
 
 
 def flat(state: dict) -> list[float]:
@@ -52,13 +56,14 @@ def main(mode: str, result_file: str) -> None:
                 raise RuntimeError("rank 1 failed on purpose")
             dist.barrier()  # rank 0 would wait here forever if the launcher did not stop it
         else:
-            shards = shards_per_epoch(3)
+            ddp_training.DistributedSampler = RecordingSampler
             seed_differently_on_every_rank(rank)
             torch.manual_seed(123)
             initial = gather(flat(NeuralNetwork(2, 2).state_dict()))
             final = flat(ddp_training.train(device))
             # Each rank writes its own file rather than gathering: so the last collective is the script's own,
             # and the probe ends the way the script does.
+            shards = RecordingSampler.drawn
             result = {"world_size": dist.get_world_size(), "shards": shards, "initial": initial, "final": final}
             with open(f"{result_file}.{rank}", "w") as f:
                 json.dump(result, f)

@@ -22,7 +22,7 @@ BLOCKS_JS = """
 () => [...document.querySelectorAll('article div.highlight')].map((div, index) => {
   const language = [...div.classList].find(c => c.startsWith('language-'))?.slice(9) ?? '';
   const title = div.querySelector('.filename')?.textContent ?? '';
-  return {index, language, title, varies: div.dataset.varies ?? '', text: div.querySelector('code').textContent,
+  return {index, language, title, varies: div.dataset.varies ?? '', environment: div.dataset.environment ?? '', text: div.querySelector('code').textContent,
           button: !!div.querySelector('button[data-md-type="copy"]')};
 })
 """
@@ -40,7 +40,7 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
     assert all(block["button"] for block in blocks), f"{path}: a code block without a copy button"
     runnable, shown = [], []
     buttons = page.query_selector_all('article div.highlight button[data-md-type="copy"]')
-    for block, following, button in zip(blocks, blocks[1:] + [None], buttons):
+    for index, (block, button) in enumerate(zip(blocks, buttons, strict=True)):
         if block["language"] not in ("python", "console"):
             continue
         page.evaluate("navigator.clipboard.writeText('')")
@@ -51,17 +51,30 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
         if block["language"] != "python" or block["title"].endswith(".py"):
             continue  # a script for torchrun and its command: the Markdown-level check runs those
         runnable.append(copied)
-        output = following if following and following["title"] == "Output" else None
-        shown.append((output["text"] if output else "", output["varies"].split() if output else []))
+        shown.append(shown_under(blocks[index + 1 :]))
     page.context.close()
 
     result = subprocess.run([sys.executable, str(RUNNER)],
                             input=json.dumps(runnable), capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
-    printed = json.loads(result.stdout)
-    for number, ((expected, rules), actual) in enumerate(zip(shown, printed)):
-        actual = actual.expandtabs(4)  # Python-Markdown expands tabs (some messages have them) on every page
-        assert outputs.matches(expected, actual, rules), (
-            f"{path}, Python block {number}: pasted into a fresh interpreter it prints something else\n"
-            f"{outputs.diff(expected, actual)}"
-        )
+    problems = []
+    for number, (expected, actual) in enumerate(zip(shown, json.loads(result.stdout), strict=True)):
+        for stream, (text, rules) in expected.items():
+            printed = actual[stream].expandtabs(4)  # Python-Markdown expands tabs (some messages have them)
+            if not outputs.matches(text, printed, rules):
+                problems.append(f"{path}, Python block {number}: pasted into a fresh interpreter, its {stream} "
+                                f"differs from the page\n{outputs.diff(text, printed)}")
+    assert not problems, "\n".join(problems)
+
+
+def shown_under(following: list[dict]) -> dict[str, tuple[str, list[str]]]:
+    """What the page shows under a block for the reference environment, by stream: its Output block and its
+    Output (stderr) block (blocks for other environments, `data-environment`, are skipped)."""
+    shown = {"stdout": ("", []), "stderr": ("", [])}
+    for block in following:
+        if not block["title"].startswith("Output"):
+            break
+        if not block["environment"]:
+            stream = "stderr" if block["title"].startswith("Output (stderr)") else "stdout"
+            shown[stream] = (block["text"], block["varies"].split())
+    return shown

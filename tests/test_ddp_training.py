@@ -51,17 +51,21 @@ def test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differe
     run, reports = probe("train", tmp_path)
     assert run.returncode == 0, run.stderr
     assert "terminate called" not in run.stderr
-    result = reports[0]
-    for epoch, shards in enumerate(result["shards"]):
+    assert len(reports) == 2, run.stderr
+    # What each rank's sampler drew in each epoch of the script's loop: [rank][epoch] -> indices
+    drawn = [report["shards"] for report in reports]
+    assert len(drawn[0]) == len(drawn[1]) == 3, "one order per epoch of the script's loop"
+    for epoch, shards in enumerate(zip(*drawn, strict=True)):
         first, second = (set(shard) for shard in shards)
         assert first | second == set(range(5)), f"epoch {epoch}: shards {shards} do not cover the data set"
         # 5 examples over 2 ranks: the sampler pads with one repeat, so exactly one index is shared
         assert len(shards[0]) == len(shards[1]) == 3 and len(first & second) == 1
-    assert result["shards"][0] != result["shards"][1], "set_epoch should reshuffle every epoch"
+    assert drawn[0][0] != drawn[0][1] != drawn[0][2], "the script's set_epoch should reshuffle every epoch"
     # Every rank seeded differently, so the copies started apart; DDP copied rank 0's weights to all of them.
+    result = reports[0]
     assert result["initial"][0] != result["initial"][1], "the ranks should have started from different weights"
     reference, *others = [report["final"] for report in reports]
-    assert len(reports) == 2 and all(other == reference for other in others), "the copies differ after training"
+    assert all(other == reference for other in others), "the copies differ after training"
     # Saved once, by rank 0, as the plain model: it loads into a NeuralNetwork with weights_only=True.
     from snippets.neural_network import NeuralNetwork
 

@@ -16,7 +16,8 @@ def test_every_python_block_on_the_page_is_executed(page: Path) -> None:
     executed = guard.executed_docs_blocks(page)
     assert executed == len(rendered), (
         f"{page.relative_to(ROOT)} renders {len(rendered)} Python block(s) ({', '.join(rendered)}) but "
-        f"{executed} are executed: write Python blocks as ```python, with attributes after the language"
+        f"{executed} are executed: write Python blocks as ```python, with attributes after the language. "
+        f"Not executed: {', '.join(guard.unexecuted_fences(page, CONFIG)) or 'see the rendered page'}"
     )
 
 

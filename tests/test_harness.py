@@ -36,14 +36,42 @@ raise KeyError("boom")
 # --8<-- [start:version]
 print("torch 2.13.0+cpu on this machine")
 # --8<-- [end:version]
+
+# --8<-- [start:warn]
+import warnings
+
+warnings.warn("old API", DeprecationWarning)
+print("done")
+# --8<-- [end:warn]
+
+# --8<-- [start:stderr]
+import sys
+
+print("careful", file=sys.stderr)
+# --8<-- [end:stderr]
+
+# --8<-- [start:display]
+numbers.pop()
+# --8<-- [end:display]
 '''
 
 FENCE = "```"
 
 
-def block(include: str, output: str | None = None, *, info: str = "python", output_info: str = 'text title="Output"') -> str:
+def block(
+    include: str,
+    output: str | None = None,
+    *,
+    info: str = "python",
+    output_info: str = 'text title="Output"',
+    stderr: str | None = None,
+) -> str:
     code = f'{FENCE}{info}\n--8<-- "code/example.py:{include}"\n{FENCE}\n'
-    return code if output is None else f"{code}\n{FENCE}{output_info}\n{output}{FENCE}\n"
+    if output is not None:
+        code += f"\n{FENCE}{output_info}\n{output}{FENCE}\n"
+    if stderr is not None:
+        code += f'\n{FENCE}text title="Output (stderr)"\n{stderr}{FENCE}\n'
+    return code
 
 
 @pytest.fixture
@@ -124,7 +152,7 @@ def test_a_missing_include_fails(project, target):
     assert f"docs/page.md:4: Snippet {missing} could not be" in out
 
 
-@pytest.mark.parametrize("info", ["py", 'python title="example.py"', "{ .python .annotate }", "python3"])
+@pytest.mark.parametrize("info", ["py", 'python title="Example"', "{ .python .annotate }", "python3"])
 def test_python_blocks_with_other_spellings_are_run_too(project, info):
     write_page(project, block("setup", info=info), block("total", "7\n", info=info))
     run(project)[0].assert_outcomes(passed=1, failed=1)
@@ -135,6 +163,7 @@ def test_the_guard_catches_a_python_block_that_no_check_runs(project):
     rendered = guard.rendered_python_blocks(page, project.path / "mkdocs.yml")
     assert rendered == ["python", "pycon"]
     assert guard.executed_docs_blocks(page) == 1
+    assert guard.unexecuted_fences(page, project.path / "mkdocs.yml") == ["docs/page.md:7 (pycon)"]
 
 
 def test_an_output_block_under_no_python_block_fails(project):
@@ -205,7 +234,7 @@ def test_each_page_starts_from_a_fresh_interpreter_state(project):
     # Pages run in one process; a setting one page changes must not leak into the next page's outputs.
     (project.path / "docs" / "a.md").write_text(
         f"{FENCE}python\nimport torch\ntorch.set_printoptions(precision=1)\n"
-        f'open("scratch.txt", "w").write("x")\n{FENCE}\n'
+        f'with open("scratch.txt", "w") as file:\n    file.write("x")\n{FENCE}\n'
     )
     (project.path / "docs" / "b.md").write_text(
         f"{FENCE}python\nimport os, torch\nprint(torch.tensor([0.12345]), os.listdir())\n{FENCE}\n\n"
@@ -299,3 +328,84 @@ def test_update_outputs_outside_the_reference_rewrites_only_that_environments_bl
     page = write_page(project, block("setup"), block("total", "5\n") + f"\n{FENCE}{book}\n{FENCE}\n")
     run(project, "--update-outputs")[0].assert_outcomes(passed=2)
     assert page.read_text().endswith(f'"Output"\n5\n{FENCE}\n\n{FENCE}{book}\n6\n{FENCE}\n')
+
+
+def test_a_file_block_that_no_console_block_runs_fails(project):
+    script = f'{FENCE}python title="helper.py"\nassert False\n{FENCE}\n'
+    other = f"{FENCE}console\n$ python other.py\n{FENCE}\n"
+    write_page(project, script, other)
+    result, out = run(project)
+    result.assert_outcomes(failed=2)
+    assert "docs/page.md:3 (code: docs/page.md:4-4): the file block helper.py is saved but no console block" in out
+
+
+def test_a_console_block_above_the_file_block_does_not_run_it(project):
+    write_page(project, f"{FENCE}console\n$ python hello.py\n{FENCE}\n", script_and_command("hello world\n"))
+    run(project)[0].assert_outcomes(passed=2, failed=1)  # the first command finds no file yet
+
+
+@pytest.mark.parametrize("include", ["warn", "stderr"])
+def test_a_warning_or_stderr_the_page_does_not_show_fails(project, include):
+    write_page(project, block(include, "done\n" if include == "warn" else None))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    lines = "20-23" if include == "warn" else "27-29"
+    assert f"docs/page.md:3 (code: code/example.py:{lines}) wrote to stderr (or warned)" in out
+    assert ("DeprecationWarning: old API" if include == "warn" else "careful") in out
+
+
+def test_stderr_shown_in_an_output_stderr_block_passes_and_is_compared(project):
+    write_page(project, block("warn", "done\n", stderr="DeprecationWarning: old API\n"))
+    run(project)[0].assert_outcomes(passed=1)
+    write_page(project, block("warn", "done\n", stderr="DeprecationWarning: new API\n"))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "the Output (stderr) block differs" in out and "+DeprecationWarning: old API" in out
+    write_page(project, block("setup", stderr="DeprecationWarning: old API\n"))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "-DeprecationWarning: old API" in out
+
+
+def test_update_outputs_fills_in_a_declared_stderr_block_but_never_adds_one(project):
+    page = write_page(project, block("warn", stderr=""), block("stderr"))
+    run(project, "--update-outputs")[0].assert_outcomes(passed=1, failed=1)
+    assert page.read_text() == "# A page\n\n" + "\n".join(
+        [block("warn", "done\n", stderr="DeprecationWarning: old API\n"), block("stderr")]
+    )
+
+
+def test_a_console_command_writing_to_stderr_must_show_it(project):
+    script = f'{FENCE}python title="hello.py"\nimport sys\n\nprint("oops", file=sys.stderr)\n{FENCE}\n'
+    write_page(project, script, f"{FENCE}console\n$ python hello.py\n{FENCE}\n")
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "docs/page.md:9 wrote to stderr (or warned), which the page does not show:\noops" in out
+    write_page(project, script, f"{FENCE}console\n$ python hello.py\n{FENCE}\n",
+               f'{FENCE}text title="Output (stderr)"\noops\n{FENCE}\n')
+    run(project)[0].assert_outcomes(passed=2)
+
+
+def test_a_block_ending_with_a_bare_expression_whose_value_a_notebook_displays_fails(project):
+    write_page(project, block("setup"), block("display"))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "docs/page.md:7 (code: code/example.py:33-33): the block ends with a bare expression whose value" in out
+    assert "code/example.py:33: 3" in out
+
+
+def test_an_output_stderr_block_under_no_python_block_fails(project):
+    write_page(project, "Some text.\n", f'{FENCE}text title="Output (stderr)"\noops\n{FENCE}\n')
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:5: an Output block must sit directly under the Python block" in out
+
+
+def test_a_warning_from_garbage_is_reported_by_the_block_that_made_it(project):
+    # An unclosed file in a reference cycle warns only when the collector runs; that must be in this block.
+    cycle = "class Holder:\n    pass\n\nholder = Holder()\nholder.me = holder\nholder.file = open('x.txt', 'w')\ndel holder\n"
+    write_page(project, f"{FENCE}python\n{cycle}{FENCE}\n", block("setup"), block("total", "6\n"))
+    result, out = run(project)
+    result.assert_outcomes(passed=2, failed=1)
+    assert "docs/page.md:3 (code: docs/page.md:4-10) wrote to stderr (or warned)" in out
+    assert "ResourceWarning: unclosed file" in out

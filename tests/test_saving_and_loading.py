@@ -59,13 +59,12 @@ def test_the_documented_loading_code_refuses_a_malicious_checkpoint(tmp_path, mo
     assert marker.exists()
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="with a CUDA GPU the checkpoint loads without map_location")
 def test_map_location_loads_a_gpu_checkpoint_on_a_machine_without_a_gpu(tmp_path, monkeypatch, capsys):
     # A checkpoint saved from a CUDA GPU records "cuda:0" as the place of every tensor; stand in for one.
     monkeypatch.setattr(torch.serialization, "location_tag", lambda storage: "cuda:0")
     torch.save(NeuralNetwork(2, 2).state_dict(), tmp_path / "model.pth")
     monkeypatch.undo()
-    if torch.cuda.is_available():
-        pytest.skip("this machine has a CUDA GPU, so the checkpoint loads without map_location")
 
     with pytest.raises(RuntimeError, match="map_location"):
         torch.load(tmp_path / "model.pth", weights_only=True)

@@ -37,7 +37,7 @@ def test_every_internal_link_resolves_and_no_page_is_an_orphan(built_site):
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path):
     project = tmp_path / "project"
-    for name in ("docs", "snippets", "benchmarks", "overrides"):
+    for name in ("docs", "snippets", "benchmarks", "overrides", "primer", "matrix"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project)
     page = project / "docs" / "tensors.md"

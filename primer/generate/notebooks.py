@@ -21,8 +21,9 @@ from sybil import Document
 from primer import paths
 from primer.chapters import chapters
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
-from primer.verify.blocks import ConsoleBlock, PythonBlock, example_blocks
+from primer.verify.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
 from primer.verify.expand import expand_page
+from primer.verify.page import location
 
 NOTEBOOK_LINK = re.compile(r"^\[Open this chapter as a notebook\]\(notebooks/[\w-]+\.ipynb\)\{[^}]*\}\n\n?", re.M)
 # A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
@@ -61,13 +62,17 @@ def _markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _outputs(shown: str) -> list:
-    """Notebook outputs for what a page's Output block shows: printed text, then maybe an error."""
+def _outputs(block: PythonBlock) -> list:
+    """Notebook outputs for what a page shows under a block: printed text, then maybe an error (both in its
+    Output block), then what its Output (stderr) block shows."""
+    shown = block.output.source if block.output else ""
     lines = shown.rstrip("\n").split("\n") if shown else []
     # The error is the last thing a cell shows; its message may go on over several lines.
     start = next((i for i in reversed(range(len(lines))) if ERROR_LINE.match(lines[i])), None)
     printed = "\n".join(lines if start is None else lines[:start])
     outputs = [v4.new_output("stream", name="stdout", text=printed + "\n")] if printed else []
+    if block.stderr and block.stderr.source:
+        outputs.append(v4.new_output("stream", name="stderr", text=block.stderr.source))
     if start is not None:
         error = ERROR_LINE.match(lines[start])
         value = "\n".join([error["value"], *lines[start + 1 :]])
@@ -84,7 +89,9 @@ def _script_cell(block: PythonBlock) -> str:
     )
 
 
-def build(chapter: str) -> nbformat.NotebookNode:
+def build(chapter: str, origins: dict[int, str] | None = None) -> nbformat.NotebookNode:
+    """The chapter's notebook, with the outputs the page shows for the environment this runs in; `origins`,
+    when given, receives where each code cell's block is on the page."""
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
     document = Document(expanded.text, str(page))
@@ -106,21 +113,30 @@ def build(chapter: str) -> nbformat.NotebookNode:
         if not isinstance(block, (PythonBlock, ConsoleBlock)):
             continue
         prose(block.code.start)
-        shown = block.output.source if block.output else ""
         if isinstance(block, ConsoleBlock):
-            output = f"\n\nOutput:\n\n```text\n{shown}```" if shown else ""
-            cells.append(v4.new_markdown_cell(f"```console\n{block.code.source}```{output}"))
+            shown = "".join(
+                f"\n\n{title}:\n\n```text\n{fence.source}```"
+                for title, fence in ((OUTPUT_TITLE, block.output), (STDERR_TITLE, block.stderr))
+                if fence and fence.source
+            )
+            cells.append(v4.new_markdown_cell(f"```console\n{block.code.source}```{shown}"))
         elif block.filename:
             cells.append(v4.new_markdown_cell(_script_cell(block)))
         else:
-            outputs = _outputs(shown)
-            metadata = {"varies": block.output.varies} if block.output and block.output.varies else {}
-            if variants := {env: fence.source for fence in block.outputs for env in fence.environments}:
-                metadata["environments"] = variants  # what the test compares with in those environments
+            outputs = _outputs(block)
+            metadata = {}
+            for key, fence in (("varies", block.output), ("varies-stderr", block.stderr)):
+                if fence and fence.varies:
+                    metadata[key] = fence.varies
+            if origins is not None:
+                code_lines = range(block.code.source_line, block.code.last_line)
+                origins[len(cells)] = location(
+                    expanded.origins[block.code.first_line], [expanded.origins[line] for line in code_lines]
+                )
             if any(output["output_type"] == "error" for output in outputs):
                 metadata["tags"] = ["raises-exception"]
             cells.append(v4.new_code_cell(block.code.source.rstrip("\n"), outputs=outputs, metadata=metadata))
-        position = (block.outputs[-1] if block.outputs else block.code).end
+        position = block.end
     prose(len(expanded.text))
 
     for index, cell in enumerate(cells):  # stable ids, so an unchanged chapter gives an unchanged file

@@ -20,6 +20,7 @@ from primer.environments import names as environment_names
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
 CONSOLE_LANGUAGES = frozenset({"console"})  # shell sessions whose `$ ` commands are run; `shell` is only shown
 OUTPUT_TITLE = "Output"
+STDERR_TITLE = "Output (stderr)"  # what the code writes to stderr, warnings included, under its Output block
 
 _INFO = re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE)
 _LANGUAGE = re.compile(r"^\s*(?:\{\s*)?\.?(?P<language>[\w+-]*)")
@@ -48,6 +49,10 @@ class Fence:
         return title == OUTPUT_TITLE or title.startswith(OUTPUT_TITLE + " ")
 
     @property
+    def is_stderr(self) -> bool:
+        return self.attributes.get("title", "").startswith(STDERR_TITLE)
+
+    @property
     def varies(self) -> list[str]:
         return self.attributes.get("data-varies", "").split()
 
@@ -63,27 +68,40 @@ class OutputVariantError(ValueError):
 
 @dataclass(frozen=True)
 class Example:
-    """A Python or console block and the Output blocks right under it: one for every environment, or one
-    per group of environments whose output truly differs (`data-environment`), each compared only there."""
+    """A Python or console block and the blocks shown right under it: its Output block (stdout, and an
+    error), then its Output (stderr) block. Where an environment's output truly differs, each may come once
+    more per group of environments (`data-environment`); each environment is compared with its own."""
 
     code: Fence
-    outputs: tuple[Fence, ...]
+    shown: tuple[Fence, ...]
 
     @property
     def output(self) -> Fence | None:
-        """The Output block this environment's run is compared with."""
-        environment = current_environment()
-        declared = environment_names()
-        default = [fence for fence in self.outputs if not fence.environments]
-        for fence in self.outputs:
-            if unknown := set(fence.environments) - set(declared):
-                raise OutputVariantError(f"unknown environment(s) {', '.join(sorted(unknown))} in data-environment")
-        if len(default) > 1:
-            raise OutputVariantError("more than one Output block without data-environment under one block")
-        chosen = [fence for fence in self.outputs if environment in fence.environments] or default
-        if len(chosen) > 1:
-            raise OutputVariantError(f"more than one Output block for the {environment} environment")
-        return chosen[0] if chosen else None
+        """The Output block this environment's stdout (and error) is compared with."""
+        return _for_this_environment([fence for fence in self.shown if not fence.is_stderr], OUTPUT_TITLE)
+
+    @property
+    def stderr(self) -> Fence | None:
+        """The Output (stderr) block this environment's stderr and warnings are compared with."""
+        return _for_this_environment([fence for fence in self.shown if fence.is_stderr], STDERR_TITLE)
+
+    @property
+    def end(self) -> int:
+        return (self.shown[-1] if self.shown else self.code).end
+
+
+def _for_this_environment(fences: list[Fence], title: str) -> Fence | None:
+    environment, declared = current_environment(), environment_names()
+    for fence in fences:
+        if unknown := set(fence.environments) - set(declared):
+            raise OutputVariantError(f"unknown environment(s) {', '.join(sorted(unknown))} in data-environment")
+    default = [fence for fence in fences if not fence.environments]
+    if len(default) > 1:
+        raise OutputVariantError(f"more than one {title} block without data-environment under one block")
+    chosen = [fence for fence in fences if environment in fence.environments] or default
+    if len(chosen) > 1:
+        raise OutputVariantError(f"more than one {title} block for the {environment} environment")
+    return chosen[0] if chosen else None
 
 
 class PythonBlock(Example):
@@ -108,7 +126,7 @@ class ConsoleBlock(Example):
 
 @dataclass(frozen=True)
 class OrphanOutput:
-    """An Output block that does not sit right under a Python block: nothing can have printed it."""
+    """An Output (or Output (stderr)) block that does not sit right under a Python block: nothing printed it."""
 
     fence: Fence
 
@@ -135,25 +153,24 @@ def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | 
     fences = list(Fences()(document))
     paired: set[int] = set()
     for index, fence in enumerate(fences):
-        kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
         if fence.language not in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
             if fence.is_output and index not in paired:
                 yield OrphanOutput(fence)
             continue
-        outputs, end = [], fence.end
+        shown, end = [], fence.end
         for following in fences[index + 1 :]:
             if not following.is_output or document.text[end : following.start].strip():
                 break
-            paired.add(index + 1 + len(outputs))
-            outputs.append(following)
+            paired.add(index + 1 + len(shown))
+            shown.append(following)
             end = following.end
-        yield kind(fence, tuple(outputs))
+        kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
+        yield kind(fence, tuple(shown))
 
 
 def regions(document: Document, evaluator) -> Iterator[Region]:
     for block in example_blocks(document):
         if isinstance(block, (PythonBlock, ConsoleBlock)):
-            end = block.outputs[-1].end if block.outputs else block.code.end
-            yield Region(block.code.start, end, parsed=block, evaluator=evaluator)
+            yield Region(block.code.start, block.end, parsed=block, evaluator=evaluator)
         else:
             yield Region(block.fence.start, block.fence.end, parsed=block, evaluator=evaluator)

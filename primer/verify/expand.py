@@ -79,9 +79,9 @@ class _TracingSnippets(SnippetPreprocessor):
 
 @functools.cache
 def _site_markdown(config_file: Path) -> tuple[markdown.Markdown, dict]:
-    # Only the Markdown configuration matters here. Plugins, the theme's custom templates and the watched
+    # Only the Markdown configuration matters here. Plugins, hooks, the theme's custom templates and the watched
     # folders play no part in it (and loading plugins twice in one process fails).
-    config = load_config(str(config_file), plugins=[], theme={"name": "material"}, watch=[])
+    config = load_config(str(config_file), plugins=[], hooks=[], theme={"name": "material"}, watch=[])
     md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
     snippets = SnippetExtension(**config["mdx_configs"].get("pymdownx.snippets", {})).getConfigs()
     # mkdocs resolves base paths against the directory it runs in: the project root.

@@ -5,12 +5,15 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import gc
 import io
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
 import traceback
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +77,8 @@ class ScratchDirectories:
         previous, scratch = self._open.pop(id(namespace))
         os.chdir(previous)
         scratch.cleanup()
+        gc.unfreeze()  # see _run; the page's garbage is collected now, not during another page's block
+        gc.collect()
 
 
 def _config_for(page: Path) -> Path:
@@ -131,7 +136,9 @@ def _report_include_error(example: Example) -> str:
 def _compile(document: RenderedPage, fence: blocks.Fence) -> tuple[list, list[Origin]]:
     """Compile a block so that tracebacks point at the file and line each part was written in.
 
-    A block may join several includes; each run of lines from one file is compiled on its own.
+    A block may join several includes; each run of lines from one file is compiled on its own. A block
+    that ends with a bare expression ends, as a notebook cell runs it, with that expression compiled as
+    interactive input, so its value goes to sys.displayhook.
     """
     lines = fence.source.splitlines(keepends=True)
     origins = [document.origin(fence.source_line + i) for i in range(len(lines))]
@@ -154,11 +161,16 @@ def _compile(document: RenderedPage, fence: blocks.Fence) -> tuple[list, list[Or
                 node.lineno = part_origins[node.lineno - 1].line
                 node.end_lineno = part_origins[node.end_lineno - 1].line if node.end_lineno else None
         codes.append(compile(tree, filename, "exec", dont_inherit=True))
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        codes[-1:] = [
+            compile(ast.Module(tree.body[:-1], []), filename, "exec", dont_inherit=True),
+            compile(ast.Interactive(tree.body[-1:]), filename, "single", dont_inherit=True),
+        ]
     return codes, origins
 
 
-def _location(document: RenderedPage, fence: blocks.Fence, origins: list[Origin]) -> str:
-    page = document.origin(fence.first_line)
+def location(page: Origin, origins: list[Origin]) -> str:
+    """Where a block is: its page line, and the file lines its code came from."""
     spans: list[list] = []
     for origin in origins:
         if spans and spans[-1][0] == origin.path and spans[-1][2] + 1 == origin.line:
@@ -169,33 +181,87 @@ def _location(document: RenderedPage, fence: blocks.Fence, origins: list[Origin]
     return f"{page} (code: {code})"
 
 
-def _run(codes: list, namespace: dict) -> tuple[str, BaseException | None]:
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+@dataclass
+class Run:
+    """What a block did: printed (stdout), wrote to stderr (warnings included), displayed, raised."""
+
+    stdout: str = ""
+    stderr: str = ""
+    displayed: str = ""  # `file:line: value` of a final bare expression whose value is not None
+    error: BaseException | None = None
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    # Shown the way the page shows errors, `Name: message`: the file and line Python adds differ by machine.
+    sys.stderr.write(f"{category.__name__}: {message}\n")
+
+
+def _run(codes: list, namespace: dict, root: Path) -> Run:
+    """Run a block's code as a reader running it as a notebook cell would see it: every warning shown (also
+    those Python hides by default), and the value of a final bare expression displayed (see _compile)."""
+    run, stdout, stderr = Run(), io.StringIO(), io.StringIO()
+
+    def display(value) -> None:
+        if value is not None:
+            frame = sys._getframe(1)  # the block's code, which evaluated the expression
+            where = Origin(Path(os.path.relpath(frame.f_code.co_filename, root)).as_posix(), frame.f_lineno)
+            run.displayed = f"{where}: {value!r}"
+
+    hook = sys.displayhook
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = _show_warning
+        sys.displayhook = display
         try:
             for code in codes:
                 exec(code, namespace)
         except Exception as error:  # noqa: BLE001 - any error is either shown on the page or a failure
-            return printed.getvalue(), error
-    return printed.getvalue(), None
+            run.error = error
+        finally:
+            sys.displayhook = hook
+            # What this block left to the collector warns now (ResourceWarning), not in a later block. Freezing
+            # what survives keeps the next block's collection to that block's own objects, so it is cheap.
+            gc.collect()
+            gc.freeze()
+    run.stdout, run.stderr = stdout.getvalue(), stderr.getvalue()
+    return run
 
 
-def _run_commands(block: blocks.ConsoleBlock) -> tuple[str, str | None]:
+def _run_commands(block: blocks.ConsoleBlock) -> tuple[Run, str | None]:
     """Run a console block's commands in the page's directory, as a reader with the project's
-    environment activated would: its scripts (torchrun, ...) on the PATH."""
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    printed = []
+    environment activated would: its scripts (torchrun, ...) on the PATH. Every warning is shown."""
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONWARNINGS": "always",
+    }
+    run = Run()
     for command in block.commands:
         try:
             result = subprocess.run(
                 ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=COMMAND_TIMEOUT
             )
         except subprocess.TimeoutExpired:
-            return "".join(printed), f"`{command}` did not finish within {COMMAND_TIMEOUT} s"
-        printed.append(result.stdout)
+            return run, f"`{command}` did not finish within {COMMAND_TIMEOUT} s"
+        run.stdout += result.stdout
+        run.stderr += result.stderr
         if result.returncode != 0:
-            return "".join(printed), f"`{command}` exited with {result.returncode}:\n{result.stderr[-3000:]}"
-    return "".join(printed), None
+            return run, f"`{command}` exited with {result.returncode}:\n{result.stderr[-3000:]}"
+    return run, None
+
+
+def _runs_file(document: RenderedPage, block: blocks.PythonBlock) -> bool:
+    """Whether a console block below the file block names the file in one of its commands."""
+    for other in blocks.example_blocks(document):
+        if isinstance(other, blocks.ConsoleBlock) and other.code.start > block.code.start:
+            for command in other.commands:
+                try:
+                    words = shlex.split(command)
+                except ValueError:
+                    words = command.split()
+                if any(word == block.filename or word.endswith("/" + block.filename) for word in words):
+                    return True
+    return False
 
 
 def check_block(example: Example, rewriter: OutputRewriter | None = None) -> str | None:
@@ -208,38 +274,66 @@ def check_block(example: Example, rewriter: OutputRewriter | None = None) -> str
         )
     if isinstance(block, blocks.ConsoleBlock):
         where = str(document.origin(block.code.first_line))
-        printed, failure = _run_commands(block)
+        run, failure = _run_commands(block)
         if failure:
             return f"{where}: {failure}"
-        return _compare(document, block, where, printed, None, rewriter)
+        return _compare(document, block, where, run, rewriter)
     try:
         codes, origins = _compile(document, block.code)
     except SyntaxError as error:
         return f"{document.origin(block.code.first_line)}: {error}"
-    where = _location(document, block.code, origins)
+    where = location(document.origin(block.code.first_line), origins)
     if block.filename:  # saved for the console blocks below it to run, as the reader would save it
-        if block.outputs:
+        if block.shown:
             return f"{where}: a file block ({block.filename}) runs in a console block, so it has no Output block"
+        if not _runs_file(document, block):
+            return (
+                f"{where}: the file block {block.filename} is saved but no console block below it runs it "
+                f"(a `$ ` command naming {block.filename}), so nothing checks it"
+            )
         Path(block.filename).write_text(block.code.source, encoding="utf-8")
         return None
 
-    printed, error = _run(codes, example.namespace)
+    run = _run(codes, example.namespace, document.root)
     example.namespace.pop("__builtins__", None)
-    return _compare(document, block, where, printed, error, rewriter)
+    if run.displayed:
+        return (
+            f"{where}: the block ends with a bare expression whose value a notebook displays, and the page "
+            f"does not show it:\n{run.displayed}\nAssign the value, or print it and "
+            "show what it prints."
+        )
+    return _compare(document, block, where, run, rewriter)
 
 
 def _compare(
-    document: RenderedPage, block, where: str, printed: str, error: BaseException | None, rewriter: OutputRewriter | None
+    document: RenderedPage, block: blocks.Example, where: str, run: Run, rewriter: OutputRewriter | None
 ) -> str | None:
-    actual = printed + ("".join(traceback.format_exception_only(error)) if error else "")
-    if actual and not actual.endswith("\n"):
-        actual += "\n"
+    actual = run.stdout + ("".join(traceback.format_exception_only(run.error)) if run.error else "")
+    problems = [
+        _compare_stream(document, block, "output", where, actual, run.error, rewriter),
+        _compare_stream(document, block, "stderr", where, run.stderr, None, rewriter),
+    ]
+    return "\n".join(problem for problem in problems if problem) or None
+
+
+def _compare_stream(
+    document: RenderedPage,
+    block: blocks.Example,
+    stream: str,
+    where: str,
+    actual: str,
+    error: BaseException | None,
+    rewriter: OutputRewriter | None,
+) -> str | None:
+    """Compare one stream with the block shown for it: `output` (stdout and errors) or `stderr`."""
     try:
-        output = block.output
+        fence: blocks.Fence | None = getattr(block, stream)
     except blocks.OutputVariantError as problem:
         return f"{where}: {problem}"
-    expected = output.source if output else ""
-    rules = output.varies if output else []
+    if actual and not actual.endswith("\n"):
+        actual += "\n"
+    expected = fence.source if fence else ""
+    rules = fence.varies if fence else []
 
     try:
         same = outputs.matches(expected, actual, rules)
@@ -254,16 +348,24 @@ def _compare(
     if error and not _shows(expected, error):
         frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
         return f"{where} raised an error the page does not show:\n{''.join(frames)}"
+    if stream == "stderr" and fence is None:  # like an error, what goes to stderr is shown only when declared
+        return (
+            f"{where} wrote to stderr (or warned), which the page does not show:\n{actual}"
+            f'Show it in a ```text title="{blocks.STDERR_TITLE}"``` block under the Output block '
+            "(`--update-outputs` fills in an empty one), or change the code so that it does not."
+        )
     if rewriter is not None:
         environment = environments.current()
-        if environment != environments.REFERENCE and not (output and environment in output.environments):
+        if environment != environments.REFERENCE and not (fence and environment in fence.environments):
+            title = blocks.OUTPUT_TITLE if stream == "output" else blocks.STDERR_TITLE
             return (
                 f"{where}: the {environment} environment prints something else than the reference; to show it, "
-                f'add an empty Output block with data-environment="{environment}" under the others and run again'
+                f'add an empty {title} block with data-environment="{environment}" under the others and run again'
             )
-        rewriter.edits.append(_edit(document, block, output, actual))
+        rewriter.edits.append(_edit(document, block, fence, actual))
         return None
-    return f"{where}: the Output block differs from what the code printed\n{outputs.diff(expected, actual)}\n{UPDATE_HINT}"
+    shown = "Output block" if stream == "output" else f"{blocks.STDERR_TITLE} block"
+    return f"{where}: the {shown} differs from what the code printed\n{outputs.diff(expected, actual)}\n{UPDATE_HINT}"
 
 
 def _shows(expected: str, error: BaseException) -> bool:
@@ -272,15 +374,17 @@ def _shows(expected: str, error: BaseException) -> bool:
     return any(line == name or line.startswith(name + ":") for line in expected.splitlines())
 
 
-def _edit(document: RenderedPage, block: blocks.Example, output: blocks.Fence | None, actual: str) -> Edit:
+def _edit(document: RenderedPage, block: blocks.Example, fence: blocks.Fence | None, actual: str) -> Edit:
+    """Rewrite a shown block with what its stream printed; insert an Output block where none is shown
+    (an Output (stderr) block is never added unasked: it is filled in only where the page declares one)."""
     page, code = Path(document.path), block.code
-    after_code = document.origin(code.last_line).line
-    if output is None:  # a new Output block under the code, indented like it
+    if fence is None:  # a new Output block under the code, indented like it
+        after = document.origin(code.last_line).line
         lines = [f'```text title="{blocks.OUTPUT_TITLE}"', *actual.splitlines(), "```"]
-        return Edit(page, after_code + 1, after_code, ["", *(code.indent + line if line else line for line in lines)])
-    closing = document.origin(output.last_line).line
+        return Edit(page, after + 1, after, ["", *(code.indent + line if line else line for line in lines)])
+    closing = document.origin(fence.last_line).line
     if not actual:  # nothing printed any more: drop the block and the blank line above it
-        above = ([block.code, *block.outputs])[block.outputs.index(output)]
+        above = [code, *block.shown][block.shown.index(fence)]  # drop the blank line under the block above
         return Edit(page, document.origin(above.last_line).line + 1, closing, [])
-    opening = document.origin(output.first_line).line
-    return Edit(page, opening + 1, closing - 1, [output.indent + line if line else line for line in actual.splitlines()])
+    opening = document.origin(fence.first_line).line
+    return Edit(page, opening + 1, closing - 1, [fence.indent + line if line else line for line in actual.splitlines()])

@@ -1,0 +1,229 @@
+"""The verification loop catches every kind of fault: each is injected into a copy of the project, and the
+part of the suite that guards against it must fail there, naming where the fault is.
+
+FAULTS is the list to extend: a name, the function that injects the fault into the copy and returns the
+message fragments the failure must print (computed from the copy, so that edits elsewhere do not break
+them), the test paths to run, and whether it is fast enough for every suite run. The rest run with
+`python3 dev.py test tests/test_mutations.py --all-faults`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from primer.paths import ROOT
+
+COPIED = ("docs", "snippets", "primer", "tests", "benchmarks", "overrides", "matrix", "locks",
+          "mkdocs.yml", "pyproject.toml", "conftest.py", "README.md")
+TIMEOUT = 300  # seconds for one fault's tests
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    inject: Callable[[Path], list[str]]  # changes the copy; returns what the failure message must contain
+    tests: tuple[str, ...]  # pytest arguments, relative to the copy
+    fast: bool = False  # run in every suite run
+
+
+def edit(project: Path, path: str, old: str, new: str) -> None:
+    """Replace the one occurrence of `old`; a fault that no longer applies must say so, not pass."""
+    file = project / path
+    text = file.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path}: expected {old!r} once; update this fault"
+    file.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def block_at(project: Path, page: str, snippet: str, section: str) -> str:
+    """How the harness names the block including one snippet section: `page:line (code: snippet:first-last)`."""
+    lines = (project / page).read_text(encoding="utf-8").splitlines()
+    include = next(number for number, line in enumerate(lines, 1) if f'"{snippet}:{section}"' in line)
+    code = (project / snippet).read_text(encoding="utf-8").splitlines()
+    first, last = code.index(f"# --8<-- [start:{section}]") + 2, code.index(f"# --8<-- [end:{section}]")
+    return f"{page}:{include - 1} (code: {snippet}:{first}-{last})"
+
+
+def line_of(project: Path, path: str, text: str) -> int:
+    content = (project / path).read_text(encoding="utf-8")
+    return content[: content.index(text)].count("\n") + 1
+
+
+def append(project: Path, path: str, text: str) -> int:
+    """Append `text` to a file; returns the line it starts on."""
+    file = project / path
+    before = file.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    file.write_text(before + text, encoding="utf-8")
+    return before.count("\n") + 1
+
+
+def wrong_output_number(project: Path) -> list[str]:
+    edit(project, "docs/tensors.md", "tensor([100.,   2.,   3.]", "tensor([101.,   2.,   3.]")
+    return [f"{block_at(project, 'docs/tensors.md', 'snippets/tensors.py', 'numpy')}: the Output block differs"]
+
+
+def wrong_snippet_number(project: Path) -> list[str]:
+    edit(project, "snippets/tensors.py", "array[0] = 100.0", "array[0] = 101.0")
+    return [f"{block_at(project, 'docs/tensors.md', 'snippets/tensors.py', 'numpy')}: the Output block differs"]
+
+
+def snippet_raises(project: Path) -> list[str]:
+    edit(project, "snippets/tensors.py", "print(shared)\n", 'print(shared)\nraise RuntimeError("injected fault")\n')
+    where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
+    return [f"{where} raised an error the page does not show", "RuntimeError: injected fault"]
+
+
+def missing_section(project: Path) -> list[str]:
+    edit(project, "docs/tensors.md", '"snippets/tensors.py:numpy"', '"snippets/tensors.py:no-such-section"')
+    line = line_of(project, "docs/tensors.md", "no-such-section")
+    return [f"docs/tensors.md:{line}: Snippet section 'no-such-section' could not be located"]
+
+
+def pycon_block(project: Path) -> list[str]:
+    line = append(project, "docs/tensors.md", "```pycon\n>>> 1 + 1\n2\n```\n")
+    return [f"docs/tensors.md:{line} (pycon)"]
+
+
+def unrun_file_block(project: Path) -> list[str]:
+    line = append(project, "docs/tensors.md", '```python title="helper.py"\nassert False\n```\n')
+    return [f"docs/tensors.md:{line} (code: docs/tensors.md:{line + 1}-{line + 1}): the file block helper.py is "
+            "saved but no console block below it runs it"]
+
+
+def snippet_warns(project: Path) -> list[str]:
+    edit(project, "snippets/tensors.py", "array[0] = 100.0\n",
+         'array[0] = 100.0\nimport warnings\nwarnings.warn("injected", DeprecationWarning)\n')
+    where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
+    return [f"{where} wrote to stderr (or warned), which the page does not show:\nDeprecationWarning: injected"]
+
+
+def snippet_writes_to_stderr(project: Path) -> list[str]:
+    edit(project, "snippets/tensors.py", "array[0] = 100.0\n",
+         'array[0] = 100.0\nimport sys\nprint("injected", file=sys.stderr)\n')
+    where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
+    return [f"{where} wrote to stderr (or warned), which the page does not show:\ninjected"]
+
+
+def notebook_displays_a_value(project: Path) -> list[str]:
+    loading = 'model.load_state_dict(torch.load("model.pth", weights_only=True))'
+    edit(project, "snippets/saving_and_loading.py", f"print({loading})", loading)
+    where = block_at(project, "docs/saving-and-loading.md", "snippets/saving_and_loading.py", "load")
+    return [f"{where}: in notebook saving-and-loading.ipynb, cell", "shows another displayed value than the page",
+            "+<All keys matched successfully>"]
+
+
+def claim_no_longer_holds(project: Path) -> list[str]:
+    edit(project, "benchmarks/results/num_workers.json", '"epoch_s": 0.4449663000000328', '"epoch_s": 0.7')
+    sentence = "Two workers load two batches at once and halve the epoch"
+    return [f"docs/data-loaders.md:{line_of(project, 'docs/data-loaders.md', sentence)}: '{sentence}' does not "
+            "hold for benchmarks/results/num_workers.json"]
+
+
+def figure_no_page_shows(project: Path) -> list[str]:
+    shutil.copy(project / "docs/figures/tensor-ranks.svg", project / "docs/figures/unused.svg")
+    return ["no page shows figures/unused.svg"]
+
+
+def chapter_without_notebook(project: Path) -> list[str]:
+    (project / "docs/new-chapter.md").write_text(
+        "# A.10 New\n\n```python\nprint(1)\n```\n\n```text title=\"Output\"\n1\n```\n", encoding="utf-8"
+    )
+    edit(project, "mkdocs.yml", "      - A.9 Training on GPUs: gpu-training.md\n",
+         "      - A.9 Training on GPUs: gpu-training.md\n      - A.10 New: new-chapter.md\n")
+    return ["docs/notebooks/new-chapter.ipynb is missing: run `python3 dev.py generate`",
+            "docs/new-chapter.md does not link its notebook"]
+
+
+def shown_torch_version_changed(project: Path) -> list[str]:
+    import torch
+
+    edit(project, "docs/index.md", f"\n{torch.__version__}\n", "\n2.15.0+cu132\n")
+    where = block_at(project, "docs/index.md", "snippets/versions.py", "torch")
+    return [f"{where}: the Output block differs", "-2.15.0+cu132", f"+{torch.__version__}"]
+
+
+def set_epoch_removed(project: Path) -> list[str]:
+    edit(project, "snippets/ddp_training.py", "        sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank\n", "")
+    return ["the script's set_epoch should reshuffle every epoch"]
+
+
+PAGE = "docs/tensors.md"
+NOTEBOOK_RUN = "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows"
+FAULTS = [
+    Fault("wrong number in an Output block", wrong_output_number, (PAGE,)),
+    Fault("wrong number in a snippet", wrong_snippet_number, (PAGE,)),
+    Fault("a snippet section that raises", snippet_raises, (PAGE,)),
+    Fault("a missing snippet section", missing_section, (PAGE,), fast=True),
+    Fault("a pycon block", pycon_block, ("tests/test_guard.py::test_every_python_block_on_the_page_is_executed",),
+          fast=True),
+    Fault("a file block that raises and no console block runs", unrun_file_block, (PAGE,)),
+    Fault("a snippet that warns", snippet_warns, (PAGE,)),
+    Fault("a snippet that writes to stderr", snippet_writes_to_stderr, (PAGE,)),
+    Fault("a notebook cell displays a value the page does not show", notebook_displays_a_value,
+          (f"{NOTEBOOK_RUN}[saving-and-loading]",)),
+    Fault("the benchmark data no longer supports a claim", claim_no_longer_holds, ("tests/test_benchmark_claims.py",),
+          fast=True),
+    Fault("a figure no page shows", figure_no_page_shows, ("tests/test_figures.py",), fast=True),
+    # tests/test_adding_a_chapter.py checks this in every run, as part of the README's routine
+    Fault("a chapter in the nav without its notebook", chapter_without_notebook,
+          ("tests/test_generated.py", "tests/test_notebooks.py::test_chapter_links_its_notebook")),
+    Fault("the shown torch version changed, in the reference environment", shown_torch_version_changed,
+          ("docs/index.md",)),
+    Fault("sampler.set_epoch removed from the DDP script", set_epoch_removed,
+          ("tests/test_ddp_training.py::test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently",)),
+]
+
+
+def copy_project(destination: Path) -> Path:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, destination / name)
+    return destination
+
+
+def catch(fault: Fault, project: Path) -> tuple[list[str], subprocess.CompletedProcess]:
+    expected = fault.inject(project)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "PYTHONPATH"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "0", "-q", "--rootdir", str(project), *fault.tests],
+        cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    return expected, result
+
+
+def selected(config: pytest.Config) -> list[Fault]:
+    return FAULTS if config.getoption("all_faults") else [fault for fault in FAULTS if fault.fast]
+
+
+@pytest.fixture(scope="module")
+def caught(request, tmp_path_factory) -> dict[str, tuple[list[str], subprocess.CompletedProcess]]:
+    """Every selected fault injected into its own copy and its tests run, several at a time."""
+    faults = selected(request.config)
+    copies = [copy_project(tmp_path_factory.mktemp("mutant")) for _ in faults]
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        return dict(zip((f.name for f in faults), pool.map(catch, faults, copies), strict=True))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "fault" in metafunc.fixturenames:
+        faults = selected(metafunc.config)
+        metafunc.parametrize("fault", faults, ids=[fault.name for fault in faults])
+
+
+def test_the_suite_catches_the_fault_and_names_where_it_is(fault: Fault, caught) -> None:
+    expected, result = caught[fault.name]
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, f"{fault.name}: the tests did not fail (exit {result.returncode}):\n{output[-3000:]}"
+    missing = [fragment for fragment in expected if fragment not in output]
+    assert not missing, f"{fault.name}: the failure does not say {missing}:\n{output[-5000:]}"
