@@ -24,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import venv
 from pathlib import Path
 
@@ -43,6 +42,8 @@ COMMANDS = {
 
 
 def pyproject() -> dict:
+    import tomllib  # here, so that an older Python gets the message of main() rather than an ImportError
+
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
@@ -75,9 +76,20 @@ def lock(names: list[str]) -> None:
             continue
         print(f"dev.py: resolving {name}", flush=True)
         report = subprocess.run(
-            [sys.executable, *PIP, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", "-",
-             *requirements],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                *PIP,
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--quiet",
+                "--report",
+                "-",
+                *requirements,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         pins = sorted(
             f"{item['metadata']['name'].lower()}=={item['metadata']['version']}"
@@ -143,7 +155,7 @@ def lint() -> int:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - the one check an older Python must be able to run
         sys.exit("dev.py needs Python 3.11 or newer")
     command, args = (argv[0], argv[1:]) if argv else ("", [])
     os.chdir(ROOT)

@@ -28,7 +28,15 @@ PLAIN_SNIPPETS = (
     "    if path.stem not in ('__init__', 'ddp_training'):\n"
     "        runpy.run_module('snippets.' + path.stem, run_name='__main__')\n"
 )
-DDP_LAUNCH = [PYTHON, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "snippets.ddp_training"]
+DDP_LAUNCH = [
+    PYTHON,
+    "-m",
+    "torch.distributed.run",
+    "--standalone",
+    "--nproc_per_node=2",
+    "-m",
+    "snippets.ddp_training",
+]
 
 
 def tasks(site_dir: str) -> dict[str, list[list[str]]]:
@@ -43,8 +51,9 @@ def tasks(site_dir: str) -> dict[str, list[list[str]]]:
         ],
         "DDP tests": [[*pytest, "tests/test_ddp_training.py"]],
         "notebooks (each in a fresh kernel)": [[*pytest, "tests/test_notebooks.py"]],
-        "browser tests": [[*pytest, "tests/test_browser_pages.py", "tests/test_browser_copy_paste.py",
-                           "tests/test_browser_ui.py"]],
+        "browser tests": [
+            [*pytest, "tests/test_browser_pages.py", "tests/test_browser_copy_paste.py", "tests/test_browser_ui.py"]
+        ],
         "whole suite": [pytest],
     }
 
@@ -79,12 +88,17 @@ def main() -> None:
                 continue
             timings = time_task(commands, args.runs)
             results.append({"task": name, "median_s": statistics.median(timings), "runs_s": timings})
-            print(f"{name:<52} median {statistics.median(timings):7.2f} s   "
-                  f"(min {min(timings):.2f}, max {max(timings):.2f}, {len(timings)} runs)", flush=True)
+            print(
+                f"{name:<52} median {statistics.median(timings):7.2f} s   "
+                f"(min {min(timings):.2f}, max {max(timings):.2f}, {len(timings)} runs)",
+                flush=True,
+            )
 
     by_name = {r["task"]: r["median_s"] for r in results}
-    docs, plain = by_name.get("documented examples (sybil + pytest-codeblocks)"), by_name.get(
-        "same snippets, plain (one process + one torchrun)")
+    docs, plain = (
+        by_name.get("documented examples (sybil + pytest-codeblocks)"),
+        by_name.get("same snippets, plain (one process + one torchrun)"),
+    )
     if docs and plain:
         print(f"{'documented examples / plain run':<52} {docs / plain:7.2f} ×")
     machine = describe()

@@ -26,10 +26,15 @@ def main() -> None:
         sampler = DistributedSampler(dataset, shuffle=True, seed=0)
         loader = DataLoader(dataset, batch_size=BATCH_SIZE, sampler=sampler)
         torch.manual_seed(0)
-        model = DDP(torch.nn.Sequential(
-            torch.nn.Linear(FEATURES, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(),
-            torch.nn.Linear(512, 2),
-        ))
+        model = DDP(
+            torch.nn.Sequential(
+                torch.nn.Linear(FEATURES, 512),
+                torch.nn.ReLU(),
+                torch.nn.Linear(512, 512),
+                torch.nn.ReLU(),
+                torch.nn.Linear(512, 2),
+            )
+        )
         optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
         epochs = []
         for epoch in range(EPOCHS):
@@ -44,11 +49,15 @@ def main() -> None:
             dist.barrier()
             epochs.append(time.perf_counter() - start)
         if dist.get_rank() == 0:
-            print(json.dumps({
-                "processes": dist.get_world_size(),
-                "threads_per_process": torch.get_num_threads(),
-                "epoch_s": statistics.median(epochs[1:]),  # the first epoch warms up
-            }))
+            print(
+                json.dumps(
+                    {
+                        "processes": dist.get_world_size(),
+                        "threads_per_process": torch.get_num_threads(),
+                        "epoch_s": statistics.median(epochs[1:]),  # the first epoch warms up
+                    }
+                )
+            )
     finally:
         dist.destroy_process_group()
     sys.stdout.flush()

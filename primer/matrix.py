@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from primer import environments, paths
-
 from primer.records import RECORDS
+
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
 
 
@@ -81,8 +81,11 @@ def main(argv: list[str]) -> int:
     path = RECORDS / f"{name}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     failed = [file for file, entry in record["results"].items() if entry["failed"]]
-    print(f"{name}: {len(record['results']) - len(failed)} of {len(record['results'])} files passed; wrote "
-          f"{Path(path).relative_to(paths.ROOT)}", flush=True)
+    print(
+        f"{name}: {len(record['results']) - len(failed)} of {len(record['results'])} files passed; wrote "
+        f"{Path(path).relative_to(paths.ROOT)}",
+        flush=True,
+    )
     return int(code)
 
 

@@ -8,6 +8,8 @@ from primer import records
 def on_page_context(context, page, config, nav):
     found = records.load()
     context["verified_in"] = [
-        f"{records.label(record)} ({name})" for name, record in found.items() if records.verified(record, page.file.src_uri)
+        f"{records.label(record)} ({name})"
+        for name, record in found.items()
+        if records.verified(record, page.file.src_uri)
     ]
     return context

@@ -25,7 +25,7 @@ for idx, (x, y) in enumerate(train_loader):
 # --8<-- [end:shuffled]
 
 # The page goes on with snippets/toy_data.py:loaders, which continues the same random stream.
-from snippets.toy_data import test_loader, train_loader  # noqa: E402
+from snippets.toy_data import test_loader, train_loader
 
 # --8<-- [start:drop-last]
 for idx, (x, y) in enumerate(train_loader):

@@ -22,4 +22,6 @@ class NeuralNetwork(torch.nn.Module):
     def forward(self, x):
         logits = self.layers(x)
         return logits
+
+
 # --8<-- [end:class]

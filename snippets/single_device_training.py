@@ -35,6 +35,7 @@ for epoch in range(num_epochs):
         )
 # --8<-- [end:train]
 
+
 # --8<-- [start:accuracy]
 def compute_accuracy(model, dataloader, device):
     model.eval()

@@ -1,5 +1,7 @@
 """The book's toy data set, its Dataset class and its data loaders: used from A.6 on."""
 
+# The data reads as a table: keep it as written.
+# fmt: off
 # --8<-- [start:data]
 import torch
 
@@ -18,6 +20,7 @@ X_test = torch.tensor([
 ])
 y_test = torch.tensor([0, 1])
 # --8<-- [end:data]
+# fmt: on
 
 # --8<-- [start:dataset]
 from torch.utils.data import Dataset

@@ -72,6 +72,7 @@ with shows_error(RuntimeError):
     loss = F.cross_entropy(model(features), y_train)  # training on it fails
     # --8<-- [end:inference-tensor-error]
 
+
 # --8<-- [start:accuracy]
 def compute_accuracy(model, dataloader):
     model.eval()
@@ -88,6 +89,8 @@ def compute_accuracy(model, dataloader):
         total_examples += len(compare)
 
     return (correct / total_examples).item()
+
+
 # --8<-- [end:accuracy]
 
 

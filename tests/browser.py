@@ -41,7 +41,7 @@ def serve(site_dir: Path) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the signature is the base class's
+    def log_message(self, format, *args) -> None:
         pass
 
 
@@ -71,8 +71,11 @@ def serious_accessibility_problems(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])} nodes)"
-            for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])} nodes)"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def check_pages(site, notebooks: bool) -> None:

@@ -28,7 +28,7 @@ def main() -> None:
             warnings.showwarning = show_warning
             try:
                 exec(compile(code, "<copied>", "exec"), namespace)
-            except Exception as error:  # noqa: BLE001 - shown on the page, or reported as a difference
+            except Exception as error:
                 print("".join(traceback.format_exception_only(error)), end="")
         streams.append({"stdout": stdout.getvalue(), "stderr": stderr.getvalue()})
     json.dump(streams, sys.stdout)

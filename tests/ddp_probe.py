@@ -10,13 +10,13 @@ loop, the initial parameters of all ranks, and its own final parameters; each ra
 import gc
 import json
 import sys
+from typing import ClassVar
 
 import torch
 import torch.distributed as dist
 
 from snippets import ddp_training
 from snippets.neural_network import NeuralNetwork
-from snippets.toy_data import train_ds
 
 
 def gather(value) -> list:
@@ -29,7 +29,7 @@ class RecordingSampler(ddp_training.DistributedSampler):
     """The script's sampler, recording the indices each epoch of the script's own loop draws (a script that
     forgot `set_epoch` would draw the same order every epoch)."""
 
-    drawn: list[list[int]] = []
+    drawn: ClassVar[list[list[int]]] = []
 
     def __iter__(self):
         indices = list(super().__iter__())

@@ -31,7 +31,10 @@ print(torch.tensor([1, 2]))
 def pytest_in(project, *args):
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n0", "-q", *args],
-        cwd=project, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -46,9 +49,18 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
     (project / "docs" / "new-chapter.md").write_text(PAGE)
     (project / "snippets" / "new_chapter.py").write_text(SNIPPET)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - Summary: summary.md\n", "      - A.10 A new chapter: new-chapter.md\n  - Summary: summary.md\n"))
-    chapters = subprocess.run([sys.executable, "-c", "from primer.chapters import chapters; print(*chapters())"],
-                              cwd=project, capture_output=True, text=True, check=True).stdout.split()
+    config.write_text(
+        config.read_text().replace(
+            "  - Summary: summary.md\n", "      - A.10 A new chapter: new-chapter.md\n  - Summary: summary.md\n"
+        )
+    )
+    chapters = subprocess.run(
+        [sys.executable, "-c", "from primer.chapters import chapters; print(*chapters())"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert "new-chapter" in chapters, chapters
 
     # 3. the outputs, from a real run
@@ -62,8 +74,14 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
 
     # 4. generate, 5. check the chapter: page, notebook, and the generated files
     subprocess.run([sys.executable, "-m", "primer.generate"], cwd=project, check=True, capture_output=True)
-    after = pytest_in(project, "docs/new-chapter.md", "tests/test_generated.py", "tests/test_notebooks.py",
-                      "-k", "new-chapter or new_chapter or generated or links")
+    after = pytest_in(
+        project,
+        "docs/new-chapter.md",
+        "tests/test_generated.py",
+        "tests/test_notebooks.py",
+        "-k",
+        "new-chapter or new_chapter or generated or links",
+    )
     assert after.returncode == 0, after.stdout[-3000:]
     collected = pytest_in(project, "tests/test_browser_copy_paste.py", "--collect-only")
     assert "new-chapter" in collected.stdout, "the new chapter gets no copy-paste check"

@@ -41,16 +41,22 @@ def ratio(data: dict, kind: str, before: int, after: int) -> float:
 
 def halves(before: int, after: int) -> Callable[[dict], str | None]:
     def check(data: dict) -> str | None:
-        wrong = [f"{kind}: {ratio(data, kind, before, after):.2f}" for kind in ("waiting", "computing")
-                 if not HALVES[0] <= ratio(data, kind, before, after) <= HALVES[1]]
+        wrong = [
+            f"{kind}: {ratio(data, kind, before, after):.2f}"
+            for kind in ("waiting", "computing")
+            if not HALVES[0] <= ratio(data, kind, before, after) <= HALVES[1]
+        ]
         return f"epoch time with {after} workers / with {before}, outside {HALVES}: {wrong}" if wrong else None
 
     return check
 
 
 def one_worker_is_no_faster(data: dict) -> str | None:
-    wrong = [f"{kind}: {ratio(data, kind, 0, 1):.2f}" for kind in ("waiting", "computing")
-             if ratio(data, kind, 0, 1) < FASTER]
+    wrong = [
+        f"{kind}: {ratio(data, kind, 0, 1):.2f}"
+        for kind in ("waiting", "computing")
+        if ratio(data, kind, 0, 1) < FASTER
+    ]
     return f"epoch time with 1 worker / with none, below {FASTER}: {wrong}" if wrong else None
 
 
@@ -59,17 +65,23 @@ def only_waiting_gains_beyond_the_cores(data: dict) -> str | None:
     beyond = [workers for workers in {r["num_workers"] for r in data["results"]} if workers > cores]
     if not beyond:
         return f"no measurement with more workers than the {cores} cores"
-    gains = {kind: [ratio(data, kind, cores, workers) < FASTER for workers in beyond] for kind in ("waiting", "computing")}
+    gains = {
+        kind: [ratio(data, kind, cores, workers) < FASTER for workers in beyond] for kind in ("waiting", "computing")
+    }
     if all(gains["waiting"]) and not any(gains["computing"]):
         return None
-    return (f"beyond {cores} workers ({beyond}): waiting faster {gains['waiting']}, computing faster "
-            f"{gains['computing']}")
+    return (
+        f"beyond {cores} workers ({beyond}): waiting faster {gains['waiting']}, computing faster {gains['computing']}"
+    )
 
 
 def loading_dominates(data: dict) -> str | None:
     loading = data["setup"]["items"] * data["setup"]["item_seconds"]
-    wrong = [f"{kind}: {epoch(data, kind, 0):.2f} s" for kind in ("waiting", "computing")
-             if not loading <= epoch(data, kind, 0) < 1.1 * loading]
+    wrong = [
+        f"{kind}: {epoch(data, kind, 0):.2f} s"
+        for kind in ("waiting", "computing")
+        if not loading <= epoch(data, kind, 0) < 1.1 * loading
+    ]
     return f"epochs with no workers not within 10 % of the {loading:.2f} s of loading: {wrong}" if wrong else None
 
 
@@ -83,8 +95,8 @@ def numbers(expected: str, actual: Callable[[dict], str]) -> Callable[[dict], st
 
 
 def loading_seconds(data: dict) -> str:
-    setup = data["setup"]
-    return f"{setup['items']} items of {setup['item_seconds'] * 1e3:g} ms each, {setup['items'] * setup['item_seconds']:.2f} s"
+    items, seconds = data["setup"]["items"], data["setup"]["item_seconds"]
+    return f"{items} items of {seconds * 1e3:g} ms each, {items * seconds:.2f} s"
 
 
 def ddp_two_processes_slower_than_one_on_two_cores(data: dict) -> str | None:
@@ -108,23 +120,45 @@ def matmul_level_from(size: int) -> Callable[[dict], str | None]:
 
 CLAIMS = [
     Claim("data-loaders.md", "both halve from one to two workers", "num_workers", halves(1, 2)),
-    Claim("data-loaders.md", "with four workers, waiting loading gets faster again, computing loading does not",
-          "num_workers", only_waiting_gains_beyond_the_cores),
+    Claim(
+        "data-loaders.md",
+        "with four workers, waiting loading gets faster again, computing loading does not",
+        "num_workers",
+        only_waiting_gains_beyond_the_cores,
+    ),
     Claim("data-loaders.md", "In this benchmark, loading dominates", "num_workers", loading_dominates),
-    Claim("data-loaders.md", "an epoch loads 192 items of 4 ms each, 0.77 s of loading", "num_workers",
-          numbers("192 items of 4 ms each, 0.77 s", loading_seconds)),
-    Claim("data-loaders.md", "the whole epoch takes 0.78 to 0.81 s", "num_workers",
-          numbers("0.78 to 0.81", lambda d: "{:.2f} to {:.2f}".format(
-              *sorted(epoch(d, kind, 0) for kind in ("waiting", "computing"))))),
+    Claim(
+        "data-loaders.md",
+        "an epoch loads 192 items of 4 ms each, 0.77 s of loading",
+        "num_workers",
+        numbers("192 items of 4 ms each, 0.77 s", loading_seconds),
+    ),
+    Claim(
+        "data-loaders.md",
+        "the whole epoch takes 0.78 to 0.81 s",
+        "num_workers",
+        numbers(
+            "0.78 to 0.81",
+            lambda d: "{:.2f} to {:.2f}".format(*sorted(epoch(d, kind, 0) for kind in ("waiting", "computing"))),
+        ),
+    ),
     Claim("data-loaders.md", "One worker is no faster than none", "num_workers", one_worker_is_no_faster),
-    Claim("data-loaders.md", "Two workers load two batches at once and halve the epoch", "num_workers",
-          halves(0, 2)),
-    Claim("data-loaders.md", "Four workers make it faster again only when loading *waits* (0.28 s", "num_workers",
-          numbers("0.28", lambda d: f"{epoch(d, 'waiting', 4):.2f}")),
-    Claim("data-loaders.md", "so four workers are no faster than two", "num_workers",
-          only_waiting_gains_beyond_the_cores),
-    Claim("gpu-training.md", "On this 2-core machine, two DDP processes are *slower* than one process using both cores",
-          "ddp_scaling", ddp_two_processes_slower_than_one_on_two_cores),
+    Claim("data-loaders.md", "Two workers load two batches at once and halve the epoch", "num_workers", halves(0, 2)),
+    Claim(
+        "data-loaders.md",
+        "Four workers make it faster again only when loading *waits* (0.28 s",
+        "num_workers",
+        numbers("0.28", lambda d: f"{epoch(d, 'waiting', 4):.2f}"),
+    ),
+    Claim(
+        "data-loaders.md", "so four workers are no faster than two", "num_workers", only_waiting_gains_beyond_the_cores
+    ),
+    Claim(
+        "gpu-training.md",
+        "On this 2-core machine, two DDP processes are *slower* than one process using both cores",
+        "ddp_scaling",
+        ddp_two_processes_slower_than_one_on_two_cores,
+    ),
     Claim("exercises.md", "level from n = 128 on", "matmul", matmul_level_from(128)),
     Claim("exercises.md", "from about n = 128 on does the arithmetic dominate", "matmul", matmul_level_from(128)),
 ]

@@ -39,4 +39,6 @@ def test_the_gpu_crossover_is_read_from_the_data_only() -> None:
     assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 1e-6, 256: 2e-3, 1024: 1e-3})).startswith(
         "The GPU was faster from n = 1024 on"
     )
-    assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 1e-4, 256: 1e-2, 1024: 1})).startswith("The GPU was slower")
+    assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 1e-4, 256: 1e-2, 1024: 1})).startswith(
+        "The GPU was slower"
+    )

@@ -22,7 +22,8 @@ BLOCKS_JS = """
 () => [...document.querySelectorAll('article div.highlight')].map((div, index) => {
   const language = [...div.classList].find(c => c.startsWith('language-'))?.slice(9) ?? '';
   const title = div.querySelector('.filename')?.textContent ?? '';
-  return {index, language, title, varies: div.dataset.varies ?? '', environment: div.dataset.environment ?? '', text: div.querySelector('code').textContent,
+  return {index, language, title, varies: div.dataset.varies ?? '', environment: div.dataset.environment ?? '',
+          text: div.querySelector('code').textContent,
           button: !!div.querySelector('button[data-md-type="copy"]')};
 })
 """
@@ -46,24 +47,34 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
         page.evaluate("navigator.clipboard.writeText('')")
         button.click()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == block["text"].rstrip("\n"), f"{path}: the copy button of block {block['index']} copies " \
+        assert copied == block["text"].rstrip("\n"), (
+            f"{path}: the copy button of block {block['index']} copies "
             f"something else than the code:\n{copied!r}\n{block['text']!r}"
+        )
         if block["language"] != "python" or block["title"].endswith(".py"):
             continue  # a script for torchrun and its command: the Markdown-level check runs those
         runnable.append(copied)
         shown.append(shown_under(blocks[index + 1 :]))
     page.context.close()
 
-    result = subprocess.run([sys.executable, str(RUNNER)],
-                            input=json.dumps(runnable), capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(RUNNER)],
+        input=json.dumps(runnable),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     problems = []
     for number, (expected, actual) in enumerate(zip(shown, json.loads(result.stdout), strict=True)):
         for stream, (text, rules) in expected.items():
             printed = actual[stream].expandtabs(4)  # Python-Markdown expands tabs (some messages have them)
             if not outputs.matches(text, printed, rules):
-                problems.append(f"{path}, Python block {number}: pasted into a fresh interpreter, its {stream} "
-                                f"differs from the page\n{outputs.diff(text, printed)}")
+                problems.append(
+                    f"{path}, Python block {number}: pasted into a fresh interpreter, its {stream} "
+                    f"differs from the page\n{outputs.diff(text, printed)}"
+                )
     assert not problems, "\n".join(problems)
 
 

@@ -37,7 +37,9 @@ def test_screenshots(site, scheme):
     _, base_url, chromium = site
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in (("home", "/"), ("training-loop", "/training-loop/")):
-        page, _ = browser.open_page(chromium, base_url + path, color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page, _ = browser.open_page(
+            chromium, base_url + path, color_scheme=scheme, viewport={"width": 1280, "height": 900}
+        )
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=False)
         page.context.close()
         assert (SCREENSHOTS / f"{name}-{scheme}.png").stat().st_size > 10_000

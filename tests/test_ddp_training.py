@@ -18,10 +18,9 @@ import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 
+from primer.paths import ROOT
 from snippets import ddp_spawn, ddp_training
 from snippets.toy_data import train_ds
-
-from primer.paths import ROOT
 
 TORCHRUN = [sys.executable, "-m", "torch.distributed.run"]
 TIMEOUT = 180  # seconds; a healthy launch takes a few
@@ -133,11 +132,18 @@ def test_two_nodes_meet_through_a_c10d_rendezvous(tmp_path):
         workdir = tmp_path / f"node{node}"
         workdir.mkdir()
         command = [
-            *TORCHRUN, "--nnodes=2", "--nproc_per_node=1", "--rdzv_backend=c10d",
-            f"--rdzv_endpoint=127.0.0.1:{port}", f"--rdzv_id=primer-{port}", "-m", "snippets.ddp_training",
+            *TORCHRUN,
+            "--nnodes=2",
+            "--nproc_per_node=1",
+            "--rdzv_backend=c10d",
+            f"--rdzv_endpoint=127.0.0.1:{port}",
+            f"--rdzv_id=primer-{port}",
+            "-m",
+            "snippets.ddp_training",
         ]
-        nodes.append(subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True))
+        nodes.append(
+            subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        )
     outputs = []
     try:
         for process in nodes:

@@ -12,8 +12,19 @@ SKIPS = re.compile(r"importorskip|pytest\.skip\(|mark\.skip\(|skipif\((?!.*torch
 
 
 @pytest.mark.parametrize(
-    ("value", "ci"), [(None, False), ("", False), ("0", False), ("false", False), ("False", False), ("no", False),
-                      ("true", True), ("TRUE", True), ("1", True), ("yes", True)]
+    ("value", "ci"),
+    [
+        (None, False),
+        ("", False),
+        ("0", False),
+        ("false", False),
+        ("False", False),
+        ("no", False),
+        ("true", True),
+        ("TRUE", True),
+        ("1", True),
+        ("yes", True),
+    ],
 )
 def test_ci_is_on_unless_unset_or_false(monkeypatch, value, ci):
     if value is None:
@@ -25,8 +36,10 @@ def test_ci_is_on_unless_unset_or_false(monkeypatch, value, ci):
 
 @pytest.mark.parametrize(
     "need",
-    [lambda: dependencies.module("no_such_module_for_primer", "needs it"),
-     lambda: dependencies.program(("no-such-program-for-primer",), "needs it")],
+    [
+        lambda: dependencies.module("no_such_module_for_primer", "needs it"),
+        lambda: dependencies.program(("no-such-program-for-primer",), "needs it"),
+    ],
     ids=["module", "program"],
 )
 @pytest.mark.parametrize(("value", "outcome"), [("true", pytest.fail.Exception), ("false", pytest.skip.Exception)])

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from snippets import devices
 from primer.verify.expand import include
+from snippets import devices
 
 ROOT = Path(__file__).resolve().parent.parent
 # The device choices the page teaches, as the page shows them.

@@ -18,7 +18,7 @@ import torch  # noqa: F401 - see below
 from primer.paths import ROOT
 from primer.verify import guard
 
-SNIPPET = '''\
+SNIPPET = """\
 # --8<-- [start:setup]
 numbers = [1, 2, 3]
 # --8<-- [end:setup]
@@ -53,7 +53,7 @@ print("careful", file=sys.stderr)
 # --8<-- [start:display]
 numbers.pop()
 # --8<-- [end:display]
-'''
+"""
 
 FENCE = "```"
 
@@ -211,7 +211,7 @@ def test_update_outputs_rewrites_inserts_and_removes_output_blocks(project):
 def test_update_outputs_never_accepts_an_error_the_page_does_not_show(project):
     page = write_page(project, block("boom", "ok\n"))
     before = page.read_text()
-    result, out = run(project, "--update-outputs")
+    result, _out = run(project, "--update-outputs")
     result.assert_outcomes(failed=1)
     assert page.read_text() == before
 
@@ -246,7 +246,7 @@ def test_each_page_starts_from_a_fresh_interpreter_state(project):
 
 def script_and_command(output: str, *, command: str = "python hello.py world") -> str:
     script = f'{FENCE}python title="hello.py"\nimport sys\n\nprint("hello", sys.argv[1])\n{FENCE}\n'
-    console = f"{FENCE}console\n$ {command}\n{FENCE}\n\n{FENCE}text title=\"Output\"\n{output}{FENCE}\n"
+    console = f'{FENCE}console\n$ {command}\n{FENCE}\n\n{FENCE}text title="Output"\n{output}{FENCE}\n'
     return script + "\n" + console
 
 
@@ -291,8 +291,10 @@ def test_with_the_projects_pytest_options_a_page_stays_whole_in_one_worker(proje
     shutil.copy(ROOT / "pyproject.toml", project.path / "pyproject.toml")
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     blocks = [f"{FENCE}python\nvalue = 0\n{FENCE}\n"]
-    blocks += [f"{FENCE}python\nvalue += 1\nprint(value)\n{FENCE}\n\n{FENCE}text title=\"Output\"\n{n}\n{FENCE}\n"
-               for n in range(1, 12)]
+    blocks += [
+        f'{FENCE}python\nvalue += 1\nprint(value)\n{FENCE}\n\n{FENCE}text title="Output"\n{n}\n{FENCE}\n'
+        for n in range(1, 12)
+    ]
     write_page(project, *blocks)
     result = project.runpytest_subprocess("-n", "2")
     result.assert_outcomes(passed=12)
@@ -381,8 +383,12 @@ def test_a_console_command_writing_to_stderr_must_show_it(project):
     result, out = run(project)
     result.assert_outcomes(passed=1, failed=1)
     assert "docs/page.md:9 wrote to stderr (or warned), which the page does not show:\noops" in out
-    write_page(project, script, f"{FENCE}console\n$ python hello.py\n{FENCE}\n",
-               f'{FENCE}text title="Output (stderr)"\noops\n{FENCE}\n')
+    write_page(
+        project,
+        script,
+        f"{FENCE}console\n$ python hello.py\n{FENCE}\n",
+        f'{FENCE}text title="Output (stderr)"\noops\n{FENCE}\n',
+    )
     run(project)[0].assert_outcomes(passed=2)
 
 
@@ -403,7 +409,10 @@ def test_an_output_stderr_block_under_no_python_block_fails(project):
 
 def test_a_warning_from_garbage_is_reported_by_the_block_that_made_it(project):
     # An unclosed file in a reference cycle warns only when the collector runs; that must be in this block.
-    cycle = "class Holder:\n    pass\n\nholder = Holder()\nholder.me = holder\nholder.file = open('x.txt', 'w')\ndel holder\n"
+    cycle = (
+        "class Holder:\n    pass\n\n"
+        "holder = Holder()\nholder.me = holder\nholder.file = open('x.txt', 'w')\ndel holder\n"
+    )
     write_page(project, f"{FENCE}python\n{cycle}{FENCE}\n", block("setup"), block("total", "6\n"))
     result, out = run(project)
     result.assert_outcomes(passed=2, failed=1)

@@ -22,8 +22,20 @@ import pytest
 
 from primer.paths import ROOT
 
-COPIED = ("docs", "snippets", "primer", "tests", "benchmarks", "overrides", "matrix", "locks",
-          "mkdocs.yml", "pyproject.toml", "conftest.py", "README.md")
+COPIED = (
+    "docs",
+    "snippets",
+    "primer",
+    "tests",
+    "benchmarks",
+    "overrides",
+    "matrix",
+    "locks",
+    "mkdocs.yml",
+    "pyproject.toml",
+    "conftest.py",
+    "README.md",
+)
 TIMEOUT = 300  # seconds for one fault's tests
 
 
@@ -94,20 +106,30 @@ def pycon_block(project: Path) -> list[str]:
 
 def unrun_file_block(project: Path) -> list[str]:
     line = append(project, "docs/tensors.md", '```python title="helper.py"\nassert False\n```\n')
-    return [f"docs/tensors.md:{line} (code: docs/tensors.md:{line + 1}-{line + 1}): the file block helper.py is "
-            "saved but no console block below it runs it"]
+    return [
+        f"docs/tensors.md:{line} (code: docs/tensors.md:{line + 1}-{line + 1}): the file block helper.py is "
+        "saved but no console block below it runs it"
+    ]
 
 
 def snippet_warns(project: Path) -> list[str]:
-    edit(project, "snippets/tensors.py", "array[0] = 100.0\n",
-         'array[0] = 100.0\nimport warnings\nwarnings.warn("injected", DeprecationWarning)\n')
+    edit(
+        project,
+        "snippets/tensors.py",
+        "array[0] = 100.0\n",
+        'array[0] = 100.0\nimport warnings\nwarnings.warn("injected", DeprecationWarning)\n',
+    )
     where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
     return [f"{where} wrote to stderr (or warned), which the page does not show:\nDeprecationWarning: injected"]
 
 
 def snippet_writes_to_stderr(project: Path) -> list[str]:
-    edit(project, "snippets/tensors.py", "array[0] = 100.0\n",
-         'array[0] = 100.0\nimport sys\nprint("injected", file=sys.stderr)\n')
+    edit(
+        project,
+        "snippets/tensors.py",
+        "array[0] = 100.0\n",
+        'array[0] = 100.0\nimport sys\nprint("injected", file=sys.stderr)\n',
+    )
     where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
     return [f"{where} wrote to stderr (or warned), which the page does not show:\ninjected"]
 
@@ -116,15 +138,20 @@ def notebook_displays_a_value(project: Path) -> list[str]:
     loading = 'model.load_state_dict(torch.load("model.pth", weights_only=True))'
     edit(project, "snippets/saving_and_loading.py", f"print({loading})", loading)
     where = block_at(project, "docs/saving-and-loading.md", "snippets/saving_and_loading.py", "load")
-    return [f"{where}: in notebook saving-and-loading.ipynb, cell", "shows another displayed value than the page",
-            "+<All keys matched successfully>"]
+    return [
+        f"{where}: in notebook saving-and-loading.ipynb, cell",
+        "shows another displayed value than the page",
+        "+<All keys matched successfully>",
+    ]
 
 
 def claim_no_longer_holds(project: Path) -> list[str]:
     edit(project, "benchmarks/results/num_workers.json", '"epoch_s": 0.4449663000000328', '"epoch_s": 0.7')
     sentence = "Two workers load two batches at once and halve the epoch"
-    return [f"docs/data-loaders.md:{line_of(project, 'docs/data-loaders.md', sentence)}: '{sentence}' does not "
-            "hold for benchmarks/results/num_workers.json"]
+    return [
+        f"docs/data-loaders.md:{line_of(project, 'docs/data-loaders.md', sentence)}: '{sentence}' does not "
+        "hold for benchmarks/results/num_workers.json"
+    ]
 
 
 def figure_no_page_shows(project: Path) -> list[str]:
@@ -134,12 +161,18 @@ def figure_no_page_shows(project: Path) -> list[str]:
 
 def chapter_without_notebook(project: Path) -> list[str]:
     (project / "docs/new-chapter.md").write_text(
-        "# A.10 New\n\n```python\nprint(1)\n```\n\n```text title=\"Output\"\n1\n```\n", encoding="utf-8"
+        '# A.10 New\n\n```python\nprint(1)\n```\n\n```text title="Output"\n1\n```\n', encoding="utf-8"
     )
-    edit(project, "mkdocs.yml", "      - A.9 Training on GPUs: gpu-training.md\n",
-         "      - A.9 Training on GPUs: gpu-training.md\n      - A.10 New: new-chapter.md\n")
-    return ["docs/notebooks/new-chapter.ipynb is missing: run `python3 dev.py generate`",
-            "docs/new-chapter.md does not link its notebook"]
+    edit(
+        project,
+        "mkdocs.yml",
+        "      - A.9 Training on GPUs: gpu-training.md\n",
+        "      - A.9 Training on GPUs: gpu-training.md\n      - A.10 New: new-chapter.md\n",
+    )
+    return [
+        "docs/notebooks/new-chapter.ipynb is missing: run `python3 dev.py generate`",
+        "docs/new-chapter.md does not link its notebook",
+    ]
 
 
 def shown_torch_version_changed(project: Path) -> list[str]:
@@ -151,7 +184,12 @@ def shown_torch_version_changed(project: Path) -> list[str]:
 
 
 def set_epoch_removed(project: Path) -> list[str]:
-    edit(project, "snippets/ddp_training.py", "        sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank\n", "")
+    edit(
+        project,
+        "snippets/ddp_training.py",
+        "        sampler.set_epoch(epoch)  # a new order every epoch, the same on every rank\n",
+        "",
+    )
     return ["the script's set_epoch should reshuffle every epoch"]
 
 
@@ -162,23 +200,43 @@ FAULTS = [
     Fault("wrong number in a snippet", wrong_snippet_number, (PAGE,)),
     Fault("a snippet section that raises", snippet_raises, (PAGE,)),
     Fault("a missing snippet section", missing_section, (PAGE,), fast=True),
-    Fault("a pycon block", pycon_block, ("tests/test_guard.py::test_every_python_block_on_the_page_is_executed",),
-          fast=True),
+    Fault(
+        "a pycon block",
+        pycon_block,
+        ("tests/test_guard.py::test_every_python_block_on_the_page_is_executed",),
+        fast=True,
+    ),
     Fault("a file block that raises and no console block runs", unrun_file_block, (PAGE,)),
     Fault("a snippet that warns", snippet_warns, (PAGE,)),
     Fault("a snippet that writes to stderr", snippet_writes_to_stderr, (PAGE,)),
-    Fault("a notebook cell displays a value the page does not show", notebook_displays_a_value,
-          (f"{NOTEBOOK_RUN}[saving-and-loading]",)),
-    Fault("the benchmark data no longer supports a claim", claim_no_longer_holds, ("tests/test_benchmark_claims.py",),
-          fast=True),
+    Fault(
+        "a notebook cell displays a value the page does not show",
+        notebook_displays_a_value,
+        (f"{NOTEBOOK_RUN}[saving-and-loading]",),
+    ),
+    Fault(
+        "the benchmark data no longer supports a claim",
+        claim_no_longer_holds,
+        ("tests/test_benchmark_claims.py",),
+        fast=True,
+    ),
     Fault("a figure no page shows", figure_no_page_shows, ("tests/test_figures.py",), fast=True),
     # tests/test_adding_a_chapter.py checks this in every run, as part of the README's routine
-    Fault("a chapter in the nav without its notebook", chapter_without_notebook,
-          ("tests/test_generated.py", "tests/test_notebooks.py::test_chapter_links_its_notebook")),
-    Fault("the shown torch version changed, in the reference environment", shown_torch_version_changed,
-          ("docs/index.md",)),
-    Fault("sampler.set_epoch removed from the DDP script", set_epoch_removed,
-          ("tests/test_ddp_training.py::test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently",)),
+    Fault(
+        "a chapter in the nav without its notebook",
+        chapter_without_notebook,
+        ("tests/test_generated.py", "tests/test_notebooks.py::test_chapter_links_its_notebook"),
+    ),
+    Fault(
+        "the shown torch version changed, in the reference environment", shown_torch_version_changed, ("docs/index.md",)
+    ),
+    Fault(
+        "sampler.set_epoch removed from the DDP script",
+        set_epoch_removed,
+        (
+            "tests/test_ddp_training.py::test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently",
+        ),
+    ),
 ]
 
 
@@ -197,7 +255,11 @@ def catch(fault: Fault, project: Path) -> tuple[list[str], subprocess.CompletedP
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "PYTHONPATH"))}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "0", "-q", "--rootdir", str(project), *fault.tests],
-        cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     return expected, result
 

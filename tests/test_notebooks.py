@@ -54,8 +54,9 @@ def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: 
     generated = notebooks.build(chapter, origins)
     executed = copy.deepcopy(generated)
     executed.cells.insert(0, nbformat.v4.new_code_cell(SHOW_WARNINGS))
-    NotebookClient(executed, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-                   ).execute()
+    NotebookClient(
+        executed, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     problems = []
     for index, (expected, actual) in enumerate(zip(generated.cells, executed.cells[1:], strict=True)):
         if expected.cell_type != "code":
@@ -63,6 +64,8 @@ def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: 
         for stream, (name, rules_key) in STREAMS.items():
             page, notebook = shown(expected)[stream], shown(actual)[stream]
             if not outputs.matches(page, notebook, expected.metadata.get(rules_key, []) if rules_key else []):
-                problems.append(f"{origins[index]}: in notebook {chapter}.ipynb, cell {index} shows another "
-                                f"{name} than the page\n{outputs.diff(page, notebook)}")
+                problems.append(
+                    f"{origins[index]}: in notebook {chapter}.ipynb, cell {index} shows another "
+                    f"{name} than the page\n{outputs.diff(page, notebook)}"
+                )
     assert not problems, "\n".join(problems)

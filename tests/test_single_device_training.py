@@ -1,6 +1,5 @@
 """A.9.2: the A.7 loop with the three device changes reaches 100 % accuracy on the chosen device."""
 
-
 import pytest
 import torch
 
@@ -15,8 +14,13 @@ def train_on(device_name: str, capsys) -> tuple[float, float]:
     from snippets.neural_network import NeuralNetwork
     from snippets.toy_data import test_loader, train_loader
 
-    namespace = {"torch": torch, "NeuralNetwork": NeuralNetwork, "train_loader": train_loader,
-                 "test_loader": test_loader, "choose_device": lambda: torch.device(device_name)}
+    namespace = {
+        "torch": torch,
+        "NeuralNetwork": NeuralNetwork,
+        "train_loader": train_loader,
+        "test_loader": test_loader,
+        "choose_device": lambda: torch.device(device_name),
+    }
     exec(TRAIN, namespace)
     exec(ACCURACY, namespace)
     assert namespace["model"].layers[0].weight.device.type == device_name

@@ -46,4 +46,3 @@ def test_transposing_swaps_the_strides_without_copying():
     t = torch.tensor([[1, 2, 3], [4, 5, 6]])
     assert t.stride() == (3, 1) and t.T.stride() == (1, 3)
     assert t.T.data_ptr() == t.data_ptr()
-

@@ -32,6 +32,8 @@ class NeuralNetwork(torch.nn.Module):
         logits = self.layers(x)
         return logits
 
+
+
 import torch
 
 X_train = torch.tensor([

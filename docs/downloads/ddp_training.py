@@ -30,6 +30,8 @@ class NeuralNetwork(torch.nn.Module):
         logits = self.layers(x)
         return logits
 
+
+
 import torch
 
 X_train = torch.tensor([

@@ -7,6 +7,7 @@ Dark mode inverts them with a CSS filter (docs/stylesheets/figures.css), so they
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -205,19 +206,23 @@ def backpropagation() -> Figure:
 
 def multilayer_perceptron() -> Figure:
     f = Figure(640, 320, "A multilayer perceptron with two hidden layers")
-    layers = [("Input layer", 3, "blue"), ("Hidden layer 1", 4, "green"), ("Hidden layer 2", 4, "green"),
-              ("Output layer", 2, "orange")]
+    layers = [
+        ("Input layer", 3, "blue"),
+        ("Hidden layer 1", 4, "green"),
+        ("Hidden layer 2", 4, "green"),
+        ("Output layer", 2, "orange"),
+    ]
     xs = [80, 240, 400, 560]
     positions = []
     for (name, units, _), x in zip(layers, xs):
         top = 170 - (units - 1) * 30
         positions.append([(x, top + i * 60) for i in range(units)])
         f.text(x, 300, name, size=13, weight="bold")
-    for left, right in zip(positions, positions[1:]):
+    for left, right in itertools.pairwise(positions):
         for a in left:
             for b in right:
                 f.line(a[0] + 20, a[1], b[0] - 20, b[1])
-    for (name, _, color), units in zip(layers, positions):
+    for (_, _, color), units in zip(layers, positions):
         for x, y in units:
             f.circle(x, y, 20, "", color)
     return f
@@ -244,8 +249,14 @@ def data_loader_workers() -> Figure:
         f.box(x, 45, 70, 34, "load", "orange", size=12, radius=4)
         f.box(x + 70, 45, 90, 34, f"train {i + 1}", "green", size=12, radius=4)
         x += 165
-    f.text(20, 125, "num_workers=2: workers load ahead, the model trains back to back", size=14, anchor="start",
-           weight="bold")
+    f.text(
+        20,
+        125,
+        "num_workers=2: workers load ahead, the model trains back to back",
+        size=14,
+        anchor="start",
+        weight="bold",
+    )
     for i in range(4):
         f.box(20 + i * 80, 145 + (i % 2) * 40, 70, 34, f"load {i + 1}", "orange", size=12, radius=4)
     for i in range(4):

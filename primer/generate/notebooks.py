@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 from nbformat import v4
-
 from sybil import Document
 
 from primer import paths

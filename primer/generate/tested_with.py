@@ -52,5 +52,5 @@ def render() -> dict[Path, str]:
         lines.append(f"| [{title}]({page_name}) | " + " | ".join(cells) + " |")
     if reasons:
         lines += ["", "Failures:", ""]
-        lines += [f"{number}. <span id=\"failure-{number}\"></span>{reason}" for number, reason in enumerate(reasons, 1)]
+        lines += [f'{number}. <span id="failure-{number}"></span>{reason}' for number, reason in enumerate(reasons, 1)]
     return {PAGE: "\n".join(lines) + "\n"}

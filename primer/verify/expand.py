@@ -44,7 +44,7 @@ class ExpandedPage:
 
 def _tag(line: str, path: str, number: int) -> str:
     indent = line[: len(line) - len(line.lstrip(" \t"))]
-    return f"{indent}\x1e{path}\x1f{number}\x1e{line[len(indent):]}"
+    return f"{indent}\x1e{path}\x1f{number}\x1e{line[len(indent) :]}"
 
 
 class _TracingSnippets(SnippetPreprocessor):

@@ -95,7 +95,7 @@ class RenderedPage(Document):
     origins: list[Origin]
 
     @classmethod
-    def parse(cls, path: str, *parsers, encoding: str = "utf-8") -> "RenderedPage":
+    def parse(cls, path: str, *parsers, encoding: str = "utf-8") -> RenderedPage:
         config_file = _config_for(Path(path))
         try:
             expanded = expand_page(Path(path), config_file)
@@ -215,7 +215,7 @@ def _run(codes: list, namespace: dict, root: Path) -> Run:
         try:
             for code in codes:
                 exec(code, namespace)
-        except Exception as error:  # noqa: BLE001 - any error is either shown on the page or a failure
+        except Exception as error:
             run.error = error
         finally:
             sys.displayhook = hook
