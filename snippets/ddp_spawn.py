@@ -28,7 +28,7 @@ def setup(rank, world_size):
     """Join the process group: mp.spawn passes each process its rank, and the parent chose where to meet."""
     device = choose_device(rank)
     backend = choose_backend(device)
-    dist.init_process_group(backend, rank=rank, world_size=world_size, device_id=device if backend == "nccl" else None)
+    dist.init_process_group(backend, rank=rank, world_size=world_size)
     return device
 
 

@@ -1,21 +1,23 @@
-"""Copy-paste fidelity: what each copy button on a chapter copies is exactly the code, and pasted in order
-into a fresh interpreter it prints what the page shows under it. This checks the rendered site,
-independently of the Markdown-level checks."""
+"""Copy-paste fidelity: what each copy button on a chapter copies is exactly the code the checks run, and
+what the rendered page shows under it is exactly what the checks compare.
+
+The code a page shows is run twice already: by the Markdown-level check, and in a fresh interpreter (a
+Jupyter kernel) by the notebook test, each compared with the page's Output blocks. So pasting it into a
+fresh interpreter prints what the page shows as long as the browser copies that very code and shows
+those very outputs, which is what this checks, on the rendered site.
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from sybil import Document
 
+from primer import paths
 from primer.chapters import chapters
 from primer.verify import outputs
+from primer.verify.blocks import Example, example_blocks
+from primer.verify.expand import expand_page
 from tests import browser
-
-RUNNER = Path(__file__).resolve().parent / "copy_paste_runner.py"
 
 # Collect the code blocks of a page in order: language, file title, the element, and the Output block under it.
 BLOCKS_JS = """
@@ -30,7 +32,7 @@ BLOCKS_JS = """
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_page_shows(site, chapter, tmp_path):
+def test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_checked_outputs(site, chapter):
     path = f"/{chapter}/"
     _, base_url, chromium = site
     page, _ = browser.open_page(chromium, base_url + path, permissions=["clipboard-read", "clipboard-write"])
@@ -39,53 +41,48 @@ def test_copy_buttons_copy_exactly_the_code_and_the_copied_code_prints_what_the_
     page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important }")
     blocks = page.evaluate(BLOCKS_JS)
     assert all(block["button"] for block in blocks), f"{path}: a code block without a copy button"
-    runnable, shown = [], []
+    checked = iter(checked_blocks(chapter))
     buttons = page.query_selector_all('article div.highlight button[data-md-type="copy"]')
+    problems = []
     for index, (block, button) in enumerate(zip(blocks, buttons, strict=True)):
         if block["language"] not in ("python", "console"):
             continue
         page.evaluate("navigator.clipboard.writeText('')")
         button.click()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == block["text"].rstrip("\n"), (
-            f"{path}: the copy button of block {block['index']} copies "
-            f"something else than the code:\n{copied!r}\n{block['text']!r}"
-        )
-        if block["language"] != "python" or block["title"].endswith(".py"):
-            continue  # a script for torchrun and its command: the Markdown-level check runs those
-        runnable.append(copied)
-        shown.append(shown_under(blocks[index + 1 :]))
-    page.context.close()
-
-    result = subprocess.run(
-        [sys.executable, str(RUNNER)],
-        input=json.dumps(runnable),
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    problems = []
-    for number, (expected, actual) in enumerate(zip(shown, json.loads(result.stdout), strict=True)):
-        for stream, (text, rules) in expected.items():
-            printed = actual[stream].expandtabs(4)  # Python-Markdown expands tabs (some messages have them)
-            if not outputs.matches(text, printed, rules):
+        example = next(checked, None)
+        assert example is not None, f"{path}: block {block['index']} is no block the checks run"
+        where = f"{path}, block {block['index']} (docs/{chapter}.md, line {example.code.first_line + 1} expanded)"
+        if copied != block["text"].rstrip("\n") or copied != example.code.source.rstrip("\n"):
+            problems.append(f"{where}: its copy button copies other code than the checks run:\n{copied!r}")
+        shown = shown_under(blocks[index + 1 :])
+        for stream, fence in (("stdout", example.output), ("stderr", example.stderr)):
+            # Python-Markdown expands the tabs of some messages; the checks compare the source.
+            expected = (fence.source if fence else "").expandtabs(4)
+            if shown[stream] != expected:
                 problems.append(
-                    f"{path}, Python block {number}: pasted into a fresh interpreter, its {stream} "
-                    f"differs from the page\n{outputs.diff(text, printed)}"
+                    f"{where}: the page shows another {stream} than the checks compare\n"
+                    f"{outputs.diff(expected, shown[stream])}"
                 )
+    page.context.close()
+    assert next(checked, None) is None, f"{path}: the page shows fewer code blocks than the checks run"
     assert not problems, "\n".join(problems)
 
 
-def shown_under(following: list[dict]) -> dict[str, tuple[str, list[str]]]:
+def checked_blocks(chapter: str) -> list[Example]:
+    """The Python and console blocks of a chapter, in page order, as the checks see them."""
+    page = paths.DOCS / f"{chapter}.md"
+    document = Document(expand_page(page, paths.CONFIG).text, str(page))
+    return [block for block in example_blocks(document) if isinstance(block, Example)]
+
+
+def shown_under(following: list[dict]) -> dict[str, str]:
     """What the page shows under a block for the reference environment, by stream: its Output block and its
     Output (stderr) block (blocks for other environments, `data-environment`, are skipped)."""
-    shown = {"stdout": ("", []), "stderr": ("", [])}
+    shown = {"stdout": "", "stderr": ""}
     for block in following:
         if not block["title"].startswith("Output"):
             break
         if not block["environment"]:
-            stream = "stderr" if block["title"].startswith("Output (stderr)") else "stdout"
-            shown[stream] = (block["text"], block["varies"].split())
+            shown["stderr" if block["title"].startswith("Output (stderr)") else "stdout"] = block["text"]
     return shown

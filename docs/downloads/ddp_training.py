@@ -93,7 +93,7 @@ def setup():
     device = choose_device(int(os.environ["LOCAL_RANK"]))
     backend = choose_backend(device)
     # The rank, the number of processes and where to meet: init_process_group reads them from the environment.
-    dist.init_process_group(backend, device_id=device if backend == "nccl" else None)
+    dist.init_process_group(backend)  # choose_device has made this process's GPU the current one
     return device
 
 

@@ -67,8 +67,11 @@ class ScratchDirectories:
 
     def enter(self, namespace: dict) -> None:
         namespace["__name__"] = "__main__"
-        if "torch" in sys.modules:
-            sys.modules["torch"].set_printoptions(profile="default")
+        if torch := sys.modules.get("torch"):
+            torch.set_printoptions(profile="default")
+            # PyTorch 2.0.1 warns about TypedStorage once per process: let each page warn as a fresh one would.
+            if reset := getattr(torch.storage, "_reset_warn_typed_storage_removal", None):
+                reset()
         scratch = tempfile.TemporaryDirectory(prefix="docs-page-")
         self._open[id(namespace)] = (os.getcwd(), scratch)
         os.chdir(scratch.name)
