@@ -1,5 +1,6 @@
 """The README's "Adding a chapter" routine works: done in a copy of the project, step by step, the new
-chapter is verified, gets its notebook and its copy-paste check, and the suite fails until it has them."""
+chapter is verified and gets its notebook and its copy-paste check. (That the suite fails until the notebook
+is generated is one of the faults of tests/test_mutations.py.)"""
 
 import shutil
 import subprocess
@@ -67,10 +68,6 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
     filled = pytest_in(project, "docs/new-chapter.md", "--update-outputs")
     assert filled.returncode == 0, filled.stdout[-3000:]
     assert '```text title="Output"\ntensor([1, 2])\n```' in (project / "docs" / "new-chapter.md").read_text()
-
-    # Until its notebook is generated, the suite fails and says what to do.
-    before = pytest_in(project, "tests/test_generated.py")
-    assert before.returncode != 0 and "docs/notebooks/new-chapter.ipynb is missing" in before.stdout, before.stdout
 
     # 4. generate, 5. check the chapter: page, notebook, and the generated files
     subprocess.run([sys.executable, "-m", "primer.generate"], cwd=project, check=True, capture_output=True)

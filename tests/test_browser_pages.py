@@ -1,17 +1,30 @@
-"""Every page of the built site in Chromium: clean loads, nothing from other hosts, and no serious
-accessibility problems (axe-core). Links and orphans are checked on the built files (tests/test_site.py)."""
+"""Every page of the built site in Chromium, the notebook pages included: clean loads, nothing from other
+hosts, and no serious accessibility problems (axe-core). Links and orphans are checked on the built files
+(tests/test_site.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from primer import paths
+from primer.chapters import chapters
 from tests import browser
 
+# Every page the site has: one per page of the navigation, and one per chapter's notebook.
+PAGES = ["/" if page.stem == "index" else f"/{page.stem}/" for page in paths.nav()] + [
+    f"/notebooks/{chapter}/" for chapter in chapters()
+]
 SAMPLE = ["/", "/gpu-training/", "/notebooks/tensors/"]  # a page of prose, of code, and a notebook
 
 
-def test_every_page_loads_cleanly_from_this_machine_only_and_is_accessible(site):
-    browser.check_pages(site, notebooks=False)
+def test_the_pages_checked_are_the_pages_built(built_site):
+    site_dir, _ = built_site
+    assert sorted(PAGES) == sorted(browser.site_pages(site_dir))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible(site, path):
+    browser.check_page(site, path)
 
 
 @pytest.mark.parametrize("path", SAMPLE)
