@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 from primer.machine import describe
-from primer.paths import RESULTS, ROOT
+from primer.paths import RESULTS, ROOT, SCRIPTS
 
 PYTHON = sys.executable
 PLAIN_SNIPPETS = (
     "import runpy, pathlib, os, tempfile\n"
     "os.chdir(tempfile.mkdtemp())\n"
     "for path in sorted(pathlib.Path({root!r}, 'snippets').glob('*.py')):\n"
-    "    if path.stem not in ('__init__', 'ddp_training'):\n"
+    "    if path.stem not in ('__init__', *{scripts!r}):\n"
     "        runpy.run_module('snippets.' + path.stem, run_name='__main__')\n"
 )
 DDP_LAUNCH = [
@@ -46,7 +46,7 @@ def tasks(site_dir: str) -> dict[str, list[list[str]]]:
         "strict site build": [[PYTHON, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", site_dir]],
         "documented examples (sybil + pytest-codeblocks)": [[*pytest, "docs", "README.md"]],
         "same snippets, plain (one process + one torchrun)": [
-            [PYTHON, "-c", PLAIN_SNIPPETS.format(root=str(ROOT))],
+            [PYTHON, "-c", PLAIN_SNIPPETS.format(root=str(ROOT), scripts=SCRIPTS)],
             DDP_LAUNCH,
         ],
         "DDP tests": [[*pytest, "tests/test_ddp_training.py"]],

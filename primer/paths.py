@@ -13,6 +13,8 @@ FIGURES = DOCS / "figures"
 NOTEBOOKS = DOCS / "notebooks"
 DOWNLOADS = DOCS / "downloads"
 RESULTS = ROOT / "benchmarks" / "results"
+# Snippet modules that start processes of their own: the pages run them as scripts, never in a session.
+SCRIPTS = ("ddp_training", "ddp_spawn")
 
 
 @functools.cache

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from primer import paths
 from primer.paths import ROOT
 
 MODULES = sorted(p for p in (ROOT / "snippets").glob("*.py") if p.stem != "__init__")
-DDP_SCRIPTS = {"ddp_training", "ddp_spawn"}  # they start processes: the docs page and test_ddp_training.py run them
 SECTION = re.compile(r"--8<-- \[start:([\w-]+)\]")
 
 
-@pytest.mark.parametrize("module", [m for m in MODULES if m.stem not in DDP_SCRIPTS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("module", [m for m in MODULES if m.stem not in paths.SCRIPTS], ids=lambda p: p.stem)
 def test_module_runs_on_its_own(module: Path, monkeypatch, tmp_path) -> None:
     monkeypatch.chdir(tmp_path)  # some examples write files, as a reader's would
     name = f"snippets.{module.stem}"
