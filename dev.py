@@ -27,9 +27,16 @@ import time
 import venv
 from pathlib import Path
 
+if sys.version_info < (3, 11):  # noqa: UP036 - the one check an older Python must be able to run
+    sys.exit("dev.py needs Python 3.11 or newer")
+
+import tomllib  # after the check: both need Python 3.11
+
+from primer import environments
+
 ROOT = Path(__file__).resolve().parent
 LOCKS = ROOT / "locks"
-REFERENCE = "reference"
+REFERENCE = environments.REFERENCE
 PIP = ["-m", "pip", "--disable-pip-version-check"]
 
 COMMANDS = {
@@ -42,8 +49,6 @@ COMMANDS = {
 
 
 def pyproject() -> dict:
-    import tomllib  # here, so that an older Python gets the message of main() rather than an ImportError
-
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
@@ -57,11 +62,6 @@ def declarations() -> dict[str, list[str]]:
         ]
         for name, env in environments.items()
     }
-
-
-def matrix_environments() -> list[str]:
-    environments = pyproject()["tool"]["primer"]["environments"]
-    return [name for name, environment in environments.items() if environment.get("matrix", True)]
 
 
 def digest(text: str) -> str:
@@ -134,7 +134,7 @@ def test_matrix(args: list[str]) -> int:
     arguments follow `--`."""
     names, pytest_args = (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
     failed = []
-    for name in names or matrix_environments():
+    for name in names or environments.names():
         python = environment(name)
         print(f"dev.py: testing in {name}", flush=True)
         if subprocess.run([python, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT).returncode:
@@ -155,8 +155,6 @@ def lint() -> int:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):  # noqa: UP036 - the one check an older Python must be able to run
-        sys.exit("dev.py needs Python 3.11 or newer")
     command, args = (argv[0], argv[1:]) if argv else ("", [])
     os.chdir(ROOT)
     if command == "lock":
