@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import platform
 import sys
 from pathlib import Path
 
 import pytest
 
-from primer import environments, paths
+from primer import environments, machine, paths
 from primer.records import RECORDS
 
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
@@ -56,12 +55,9 @@ def describe(name: str) -> dict:
 
     return {
         "environment": name,
-        "torch": torch.__version__,
         "build": f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU only",
-        "gpu": environments.has_accelerator(),
-        "python": platform.python_version(),
-        "platform": f"{platform.system()} {platform.machine()}",
         "date": datetime.date.today().isoformat(),
+        "machine": machine.describe(),  # the schema every record shares
     }
 
 

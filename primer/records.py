@@ -21,9 +21,9 @@ def load() -> dict[str, dict]:
 
 def label(record: dict) -> str:
     """e.g. `torch 2.15.0+cu132, CUDA 13.2 build, no GPU`."""
-    gpu = "with a GPU" if record["gpu"] else "no GPU"
+    gpu = f"on {record['machine']['gpu']}" if record["machine"]["gpu"] else "no GPU"
     build = "CPU build" if record["build"] == "CPU only" else f"{record['build']} build"
-    return f"torch {record['torch']}, {build}, {gpu}"
+    return f"torch {record['machine']['torch']}, {build}, {gpu}"
 
 
 def verified(record: dict, page: str) -> bool:

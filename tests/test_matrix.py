@@ -15,14 +15,14 @@ FOUND = records.load()
 def test_every_environment_has_a_record_of_its_locked_torch(name: str) -> None:
     assert name in FOUND, f"no matrix/{name}.json: run `python3 dev.py test-matrix {name}`"
     locked = re.search(r"^torch==(\S+)$", (paths.ROOT / "locks" / f"{name}.txt").read_text(), re.M)[1]
-    assert FOUND[name]["torch"].split("+")[0] == locked.split("+")[0], (
+    assert FOUND[name]["machine"]["torch"].split("+")[0] == locked.split("+")[0], (
         f"matrix/{name}.json was recorded with torch {FOUND[name]['torch']}, the lock says {locked}: "
         f"run `python3 dev.py test-matrix {name}` and `python3 dev.py generate`"
     )
 
 
 def test_the_reference_record_is_of_this_environment() -> None:
-    assert FOUND[environments.REFERENCE]["torch"] == torch.__version__
+    assert FOUND[environments.REFERENCE]["machine"]["torch"] == torch.__version__
 
 
 @pytest.mark.parametrize("name", environments.names())

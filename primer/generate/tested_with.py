@@ -27,8 +27,9 @@ def render() -> dict[Path, str]:
     found = records.load()
     lines = [INTRO, "| Environment | PyTorch | Python | Platform | Run on |", "| --- | --- | --- | --- | --- |"]
     for name, record in found.items():
+        machine = record["machine"]
         lines.append(
-            f"| `{name}` | {records.label(record)} | {record['python']} | {record['platform']} | {record['date']} |"
+            f"| `{name}` | {records.label(record)} | {machine['python']} | {machine['platform']} | {record['date']} |"
         )
     lines += ["", "| Chapter | " + " | ".join(f"`{name}`" for name in found) + " |"]
     lines.append("| --- |" + " :---: |" * len(found))
