@@ -54,7 +54,7 @@ def site_pages(site_dir: Path) -> list[str]:
     return pages
 
 
-def open_page(chromium, url: str, wait_until: str = "load", **context_options):
+def open_page(chromium, url: str, **context_options):
     context = chromium.new_context(**context_options)
     page = context.new_page()
     events = {"errors": [], "failed": [], "requests": []}
@@ -63,7 +63,7 @@ def open_page(chromium, url: str, wait_until: str = "load", **context_options):
     page.on("requestfailed", lambda r: events["failed"].append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and events["failed"].append(f"{r.url} ({r.status})"))
     page.on("request", lambda r: events["requests"].append(r.url))
-    page.goto(url, wait_until=wait_until)
+    page.goto(url)
     return page, events
 
 
