@@ -7,6 +7,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests import dependencies
@@ -18,6 +19,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# What a color scheme changes: the colors, not the page's structure, so the dark scheme needs only these rules.
+COLOR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 def chromium() -> str:
@@ -45,6 +48,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@dataclass
+class Site:
+    """The built site, served, and Chromium with one tab open on it.
+
+    The checks that only look at a page share that tab: opening a page starts a renderer process, which costs
+    this 2-core machine about a CPU-second, twice what a navigation on the open tab costs. The tests that change
+    what a page remembers (the palette toggle) or how it is shown (the screenshots) open their own.
+    """
+
+    directory: Path
+    url: str
+    chromium: object  # playwright's Browser
+    tab: object  # playwright's Page, in a context allowed to use the clipboard
+
+
 def site_pages(site_dir: Path) -> list[str]:
     """Every HTML page of the built site, as a path under the site root."""
     pages = []
@@ -54,23 +72,53 @@ def site_pages(site_dir: Path) -> list[str]:
     return pages
 
 
-def open_page(chromium, url: str, **context_options):
-    context = chromium.new_context(**context_options)
-    page = context.new_page()
+def _recorder(page) -> tuple[dict[str, list[str]], dict]:
+    """Lists of what goes wrong and what is requested while a page loads, and the listeners filling them."""
     events = {"errors": [], "failed": [], "requests": []}
-    page.on("console", lambda m: m.type == "error" and events["errors"].append(m.text))
-    page.on("pageerror", lambda e: events["errors"].append(str(e)))
-    page.on("requestfailed", lambda r: events["failed"].append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and events["failed"].append(f"{r.url} ({r.status})"))
-    page.on("request", lambda r: events["requests"].append(r.url))
+    listeners = {
+        "console": lambda m: m.type == "error" and events["errors"].append(m.text),
+        "pageerror": lambda e: events["errors"].append(str(e)),
+        "requestfailed": lambda r: events["failed"].append(f"{r.url} ({r.failure})"),
+        "response": lambda r: r.status >= 400 and events["failed"].append(f"{r.url} ({r.status})"),
+        "request": lambda r: events["requests"].append(r.url),
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    return events, listeners
+
+
+def open_page(chromium, url: str, **context_options):
+    """A page in a context of its own, for a test that changes what the page remembers or how it is shown."""
+    page = chromium.new_context(**context_options).new_page()
+    events, _ = _recorder(page)
     page.goto(url)
     return page, events
 
 
-def serious_accessibility_problems(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
+@contextmanager
+def visit(site: Site, path: str, color_scheme: str = "no-override") -> Iterator[tuple[object, dict]]:
+    """The shared tab on `path`, with what went wrong while it loaded; left as a fresh tab would be."""
+    page = site.tab
+    page.emulate_media(color_scheme=color_scheme)
+    events, listeners = _recorder(page)
+    try:
+        page.goto(site.url + path)
+        yield page, events
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+        if page.url.startswith(site.url):  # not on an error page
+            page.evaluate("localStorage.clear(); sessionStorage.clear()")
+        page.goto("about:blank")  # so nothing this page does late is taken for the next page's
+        page.emulate_media(color_scheme="no-override")
 
-    violations = Axe().run(page).response["violations"]
+
+def serious_accessibility_problems(page, rules: list[str] | None = None) -> list[str]:
+    """axe-core's serious and critical findings: all its default rules, or only `rules`."""
+    from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, Axe
+
+    options = {**DEFAULT_OPTIONS, "runOnly": rules} if rules else DEFAULT_OPTIONS
+    violations = Axe().run(page, options=options).response["violations"]
     return [
         f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])} nodes)"
         for v in violations
@@ -78,13 +126,11 @@ def serious_accessibility_problems(page) -> list[str]:
     ]
 
 
-def check_page(site, path: str) -> None:
-    _, base_url, chromium = site
-    page, events = open_page(chromium, base_url + path)
-    inaccessible = serious_accessibility_problems(page)  # a second or more: requests made late are seen too
-    page.context.close()
+def check_page(site: Site, path: str) -> None:
+    with visit(site, path) as (page, events):
+        inaccessible = serious_accessibility_problems(page)  # a second or more: requests made late are seen too
     assert not events["errors"], f"{path}: console errors {events['errors']}"
     assert not events["failed"], f"{path}: failed requests {events['failed']}"
-    third_party = [url for url in events["requests"] if not url.startswith((base_url, "data:", "blob:"))]
+    third_party = [url for url in events["requests"] if not url.startswith((site.url, "data:", "blob:"))]
     assert third_party == [], f"{path}: requests that leave 127.0.0.1: {sorted(set(third_party))}"
     assert not inaccessible, f"{path}: " + "\n".join(inaccessible)

@@ -17,12 +17,13 @@ def built_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def site(built_site):
-    """The built site served on 127.0.0.1, with Chromium to look at it."""
+    """The built site served on 127.0.0.1, with Chromium to look at it (tests/browser.py)."""
     playwright = dependencies.module("playwright.sync_api", "the browser tests need playwright")
     executable = browser.chromium()
     site_dir, result = built_site
     assert result.returncode == 0, result.stderr
     with browser.serve(site_dir) as base_url, playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=browser.CHROMIUM_FLAGS)
-        yield site_dir, base_url, chromium
+        tab = chromium.new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+        yield browser.Site(site_dir, base_url, chromium, tab)
         chromium.close()

@@ -34,25 +34,18 @@ BLOCKS_JS = """
 @pytest.mark.parametrize("chapter", chapters())
 def test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_checked_outputs(site, chapter):
     path = f"/{chapter}/"
-    _, base_url, chromium = site
-    page, _ = browser.open_page(chromium, base_url + path, permissions=["clipboard-read", "clipboard-write"])
-    # Show collapsed blocks and every content tab, as a reader opens them before copying.
-    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important }")
-    blocks = page.evaluate(BLOCKS_JS)
+    with browser.visit(site, path) as (page, _):
+        blocks = copy_every_block(page)
     assert all(block["button"] for block in blocks), f"{path}: a code block without a copy button"
     checked = iter(checked_blocks(chapter))
-    buttons = page.query_selector_all('article div.highlight button[data-md-type="copy"]')
     problems = []
-    for index, (block, button) in enumerate(zip(blocks, buttons, strict=True)):
+    for index, block in enumerate(blocks):
         if block["language"] not in ("python", "console"):
             continue
-        page.evaluate("navigator.clipboard.writeText('')")
-        button.click()
-        copied = page.evaluate("navigator.clipboard.readText()")
         example = next(checked, None)
         assert example is not None, f"{path}: block {block['index']} is no block the checks run"
         where = f"{path}, block {block['index']} (docs/{chapter}.md, line {example.code.first_line + 1} expanded)"
+        copied = block["copied"]
         if copied != block["text"].rstrip("\n") or copied != example.code.source.rstrip("\n"):
             problems.append(f"{where}: its copy button copies other code than the checks run:\n{copied!r}")
         shown = shown_under(blocks[index + 1 :])
@@ -64,9 +57,23 @@ def test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_check
                     f"{where}: the page shows another {stream} than the checks compare\n"
                     f"{outputs.diff(expected, shown[stream])}"
                 )
-    page.context.close()
     assert next(checked, None) is None, f"{path}: the page shows fewer code blocks than the checks run"
     assert not problems, "\n".join(problems)
+
+
+def copy_every_block(page) -> list[dict]:
+    """The page's code blocks in order (BLOCKS_JS), each Python and console block with what its copy button
+    copied to the clipboard."""
+    # Show collapsed blocks and every content tab, as a reader opens them before copying.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important }")
+    blocks = page.evaluate(BLOCKS_JS)
+    for block, div in zip(blocks, page.query_selector_all("article div.highlight"), strict=True):
+        if block["language"] in ("python", "console") and block["button"]:
+            page.evaluate("navigator.clipboard.writeText('')")
+            div.query_selector('button[data-md-type="copy"]').click()
+            block["copied"] = page.evaluate("navigator.clipboard.readText()")
+    return blocks
 
 
 def checked_blocks(chapter: str) -> list[Example]:

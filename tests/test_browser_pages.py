@@ -29,8 +29,6 @@ def test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible(site, p
 
 @pytest.mark.parametrize("path", SAMPLE)
 def test_the_dark_scheme_is_accessible_too(site, path):
-    _, base_url, chromium = site
-    page, _ = browser.open_page(chromium, base_url + path, color_scheme="dark")
-    problems = browser.serious_accessibility_problems(page)
-    page.context.close()
+    with browser.visit(site, path, color_scheme="dark") as (page, _):
+        problems = browser.serious_accessibility_problems(page, browser.COLOR_RULES)
     assert not problems, problems

@@ -38,19 +38,47 @@ def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
 
 
-def probe(mode: str, tmp_path: Path, nproc: int = 2) -> tuple[subprocess.CompletedProcess, list[dict]]:
-    """Run tests/ddp_probe.py under torchrun; what each rank reported, in rank order."""
-    result_file = tmp_path / "result.json"
-    run = launch(str(ROOT / "tests" / "ddp_probe.py"), mode, str(result_file), cwd=tmp_path, nproc=nproc)
-    reports = [tmp_path / f"result.json.{rank}" for rank in range(nproc)]
-    return run, [json.loads(report.read_text()) for report in reports if report.exists()]
+def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]:
+    """Two torchrun launchers of one process each, as on two machines, meeting through a c10d rendezvous;
+    node N works in cwd/nodeN. How each launcher ended, in node order."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    rendezvous = ["--nnodes=2", "--nproc_per_node=1", "--rdzv_backend=c10d"]
+    rendezvous += [f"--rdzv_endpoint=127.0.0.1:{port}", f"--rdzv_id=primer-{port}"]
+    nodes = []
+    for node in (0, 1):
+        (cwd / f"node{node}").mkdir()
+        nodes.append(
+            subprocess.Popen(
+                [*TORCHRUN, *rendezvous, *args],
+                cwd=cwd / f"node{node}",
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    try:
+        ended = [node.communicate(timeout=TIMEOUT) for node in nodes]
+        return [subprocess.CompletedProcess(node.args, node.returncode, *out) for node, out in zip(nodes, ended)]
+    finally:
+        for node in nodes:
+            node.kill()
+            node.wait()
 
 
-def test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently(tmp_path):
-    run, reports = probe("train", tmp_path)
-    assert run.returncode == 0, run.stderr
-    assert "terminate called" not in run.stderr
-    assert len(reports) == 2, run.stderr
+PROBE = str(ROOT / "tests" / "ddp_probe.py")
+
+
+def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path):
+    # The script's own setup and training loop (tests/ddp_probe.py drives them), with a launcher per node; the
+    # docs page runs the whole script under one launcher (its console block).
+    nodes = launch_two_nodes(PROBE, "train", str(tmp_path / "result.json"), cwd=tmp_path)
+    for node in nodes:
+        assert node.returncode == 0 and "terminate called" not in node.stderr, node.stderr
+    assert [("Test predictions: [0, 1]" in node.stdout) for node in nodes] == [True, False], "only rank 0 reports"
+    reports = [json.loads((tmp_path / f"result.json.{rank}").read_text()) for rank in (0, 1)]
+    assert [report["world_size"] for report in reports] == [2, 2]
     # What each rank's sampler drew in each epoch of the script's loop: [rank][epoch] -> indices
     drawn = [report["shards"] for report in reports]
     assert len(drawn[0]) == len(drawn[1]) == 3, "one order per epoch of the script's loop"
@@ -61,18 +89,18 @@ def test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differe
         assert len(shards[0]) == len(shards[1]) == 3 and len(first & second) == 1
     assert drawn[0][0] != drawn[0][1] != drawn[0][2], "the script's set_epoch should reshuffle every epoch"
     # Every rank seeded differently, so the copies started apart; DDP copied rank 0's weights to all of them.
-    result = reports[0]
-    assert result["initial"][0] != result["initial"][1], "the ranks should have started from different weights"
-    reference, *others = [report["final"] for report in reports]
-    assert all(other == reference for other in others), "the copies differ after training"
+    initial = reports[0]["initial"]
+    assert initial[0] != initial[1], "the ranks should have started from different weights"
+    assert reports[0]["final"] == reports[1]["final"], "the copies differ after training"
     # Saved once, by rank 0, as the plain model: it loads into a NeuralNetwork with weights_only=True.
     from snippets.neural_network import NeuralNetwork
 
-    NeuralNetwork(2, 2).load_state_dict(torch.load(tmp_path / "model.pth", weights_only=True))
+    assert not (tmp_path / "node1" / "model.pth").exists()
+    NeuralNetwork(2, 2).load_state_dict(torch.load(tmp_path / "node0" / "model.pth", weights_only=True))
 
 
 def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path):
-    run, _ = probe("raise", tmp_path)
+    run = launch(PROBE, "raise", str(tmp_path / "result.json"), cwd=tmp_path)
     assert run.returncode != 0
     assert "rank 1 failed on purpose" in run.stderr
 
@@ -121,39 +149,6 @@ def test_setup_uses_nccl_only_for_cuda_gpus_where_pytorch_has_it(monkeypatch, la
     monkeypatch.setattr(dist, "init_process_group", lambda backend, **kwargs: joined.append(backend))
     assert SETUPS[launcher]() == torch.device(device)
     assert joined == [backend]
-
-
-def test_two_nodes_meet_through_a_c10d_rendezvous(tmp_path):
-    # The script itself, under two launchers; the docs page runs it under one (its console block).
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    nodes = []
-    for node in (0, 1):
-        workdir = tmp_path / f"node{node}"
-        workdir.mkdir()
-        command = [
-            *TORCHRUN,
-            "--nnodes=2",
-            "--nproc_per_node=1",
-            "--rdzv_backend=c10d",
-            f"--rdzv_endpoint=127.0.0.1:{port}",
-            f"--rdzv_id=primer-{port}",
-            "-m",
-            "snippets.ddp_training",
-        ]
-        nodes.append(
-            subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        )
-    outputs = []
-    try:
-        for process in nodes:
-            stdout, stderr = process.communicate(timeout=TIMEOUT)
-            assert process.returncode == 0, stderr
-            outputs.append(stdout)
-    finally:
-        for process in nodes:
-            process.kill()
-    assert sum("Test predictions: [0, 1]" in output for output in outputs) == 1  # only the global rank 0 reports
 
 
 @pytest.mark.gpu

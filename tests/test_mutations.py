@@ -233,9 +233,7 @@ FAULTS = [
     Fault(
         "sampler.set_epoch removed from the DDP script",
         set_epoch_removed,
-        (
-            "tests/test_ddp_training.py::test_shards_cover_the_data_and_parameters_agree_even_when_ranks_seed_differently",
-        ),
+        ("tests/test_ddp_training.py::test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard",),
     ),
 ]
 
