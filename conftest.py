@@ -3,7 +3,8 @@ from xdist.scheduler import LoadScopeScheduling
 pytest_plugins = ["primer.verify.plugin", "pytester"]
 
 # Files of slow checks, one page each, that need nothing from each other: their tests spread over every process.
-SPREAD = {"tests/test_browser_pages.py", "tests/test_browser_copy_paste.py", "tests/test_notebooks.py"}
+# They run after every other file, the heaviest first, so that these small units even out the processes' ends.
+SPREAD = ("tests/test_notebooks.py", "tests/test_browser_copy_paste.py", "tests/test_browser_pages.py")
 
 
 class _Scheduling(LoadScopeScheduling):
@@ -13,6 +14,11 @@ class _Scheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         file = nodeid.split("::", 1)[0]
         return nodeid if file in SPREAD else file
+
+
+def pytest_collection_modifyitems(items):
+    """The order the processes take the files in (pyproject.toml turns xdist's own reordering off)."""
+    items.sort(key=lambda item: SPREAD.index(file) + 1 if (file := item.nodeid.split("::")[0]) in SPREAD else 0)
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
+import filelock
 import pytest
 
 from tests import browser, dependencies
@@ -9,10 +13,16 @@ from tests.site_build import build_site
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site, built once per test process: its folder and how the build went."""
-    site_dir = tmp_path_factory.mktemp("site")
-    return site_dir, build_site(site_dir)
+def built_site(tmp_path_factory, worker_id):
+    """The site, built once per test run: its folder and how the build went (the return code and stderr)."""
+    # The test processes of one run share the parent of their temporary folders; the first to get here builds.
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    site_dir, outcome = shared / "site", shared / "site-build.json"
+    with filelock.FileLock(shared / "site.lock"):
+        if not outcome.exists():
+            result = build_site(site_dir)
+            outcome.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}))
+    return site_dir, SimpleNamespace(**json.loads(outcome.read_text()))
 
 
 @pytest.fixture(scope="session")
