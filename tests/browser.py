@@ -127,10 +127,15 @@ def serious_accessibility_problems(page, rules: list[str] | None = None) -> list
 
 
 def check_page(site: Site, path: str) -> None:
+    """Everything wrong with a page at once: console errors, failed requests, requests to other hosts, and
+    axe-core's serious findings."""
     with visit(site, path) as (page, events):
         inaccessible = serious_accessibility_problems(page)  # a second or more: requests made late are seen too
-    assert not events["errors"], f"{path}: console errors {events['errors']}"
-    assert not events["failed"], f"{path}: failed requests {events['failed']}"
-    third_party = [url for url in events["requests"] if not url.startswith((site.url, "data:", "blob:"))]
-    assert third_party == [], f"{path}: requests that leave 127.0.0.1: {sorted(set(third_party))}"
-    assert not inaccessible, f"{path}: " + "\n".join(inaccessible)
+    third_party = sorted({url for url in events["requests"] if not url.startswith((site.url, "data:", "blob:"))})
+    problems = [
+        *([f"console errors {events['errors']}"] if events["errors"] else []),
+        *([f"failed requests {events['failed']}"] if events["failed"] else []),
+        *([f"requests that leave 127.0.0.1: {third_party}"] if third_party else []),
+        *inaccessible,
+    ]
+    assert not problems, f"{path}: " + f"\n{path}: ".join(problems)

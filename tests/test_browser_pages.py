@@ -32,3 +32,27 @@ def test_the_dark_scheme_is_accessible_too(site, path):
     with browser.visit(site, path, color_scheme="dark") as (page, _):
         problems = browser.serious_accessibility_problems(page, browser.COLOR_RULES)
     assert not problems, problems
+
+
+def html_page(title: str, body: str = "") -> str:
+    head = f'<title>{title}</title><link rel="icon" href="data:,">'
+    return f'<!doctype html><html lang="en"><head>{head}</head><body><main><h1>{title}</h1>{body}</main>'
+
+
+FAULTS = {
+    "/errors/": (html_page("Errors", '<script>console.error("broken")</script>'), r"console errors \['broken'\]"),
+    "/leaks/": (html_page("Leaks", '<img src="https://example.com/t.png" alt="">'), "requests that leave 127.0.0.1"),
+    "/inaccessible/": (html_page("Inaccessible", '<img src="data:,">'), "image-alt"),
+}
+
+
+def test_a_broken_page_fails_its_check_and_leaves_nothing_to_the_next_on_the_shared_tab(site, tmp_path):
+    for path, (html, _) in {**FAULTS, "/clean/": (html_page("Clean"), "")}.items():
+        (tmp_path / path.strip("/")).mkdir()
+        (tmp_path / path.strip("/") / "index.html").write_text(html)
+    with browser.serve(tmp_path) as url:
+        pages = browser.Site(tmp_path, url, site.chromium, site.tab)
+        for path, (_, message) in FAULTS.items():
+            with pytest.raises(AssertionError, match=f"{path}: {message}"):
+                browser.check_page(pages, path)
+        browser.check_page(pages, "/clean/")
