@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import functools
 import gc
@@ -64,6 +65,9 @@ class ScratchDirectories:
 
     def __init__(self) -> None:
         self._open: dict[int, tuple[str, tempfile.TemporaryDirectory]] = {}
+        # Pages freeze the heap (see enter); before the interpreter exits, its objects go back to the collector,
+        # or extensions that check for leaks at exit report them (nanobind, in the CUDA builds' triton).
+        atexit.register(gc.unfreeze)
 
     def enter(self, namespace: dict) -> None:
         namespace["__name__"] = "__main__"
