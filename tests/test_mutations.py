@@ -112,26 +112,20 @@ def unrun_file_block(project: Path) -> list[str]:
     ]
 
 
-def snippet_warns(project: Path) -> list[str]:
-    edit(
-        project,
-        "snippets/tensors.py",
-        "array[0] = 100.0\n",
-        'array[0] = 100.0\nimport warnings\nwarnings.warn("injected", DeprecationWarning)\n',
-    )
+def injected_after_the_numpy_block(project: Path, code: str, shown: str) -> list[str]:
+    """`code` added to the snippet of tensors.md's NumPy block, which then shows `shown` on stderr."""
+    edit(project, "snippets/tensors.py", "array[0] = 100.0\n", f"array[0] = 100.0\n{code}")
     where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
-    return [f"{where} wrote to stderr (or warned), which the page does not show:\nDeprecationWarning: injected"]
+    return [f"{where} wrote to stderr (or warned), which the page does not show:\n{shown}"]
+
+
+def snippet_warns(project: Path) -> list[str]:
+    code = 'import warnings\nwarnings.warn("injected", DeprecationWarning)\n'
+    return injected_after_the_numpy_block(project, code, "DeprecationWarning: injected")
 
 
 def snippet_writes_to_stderr(project: Path) -> list[str]:
-    edit(
-        project,
-        "snippets/tensors.py",
-        "array[0] = 100.0\n",
-        'array[0] = 100.0\nimport sys\nprint("injected", file=sys.stderr)\n',
-    )
-    where = block_at(project, "docs/tensors.md", "snippets/tensors.py", "numpy")
-    return [f"{where} wrote to stderr (or warned), which the page does not show:\ninjected"]
+    return injected_after_the_numpy_block(project, 'import sys\nprint("injected", file=sys.stderr)\n', "injected")
 
 
 def notebook_displays_a_value(project: Path) -> list[str]:
