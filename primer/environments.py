@@ -1,14 +1,19 @@
-"""The environments the examples are verified in, and which one this process runs in.
+"""The environments the examples are verified in, where each lives, and which one this process runs in.
 
-They are declared in pyproject.toml ([tool.primer.environments]) and created by dev.py, which sets
-PRIMER_ENVIRONMENT for the runs of `python3 dev.py test-matrix`; any other run is the reference.
+Each is declared in pyproject.toml ([tool.primer.environments]) as the dependency groups it installs from
+uv.lock, and made by dev.py, which sets PRIMER_ENVIRONMENT for the runs of `uv run dev.py test-matrix`;
+any other run is the reference. Standard library only: dev.py imports it before any environment exists.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import shutil
+import sys
 import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 
 from primer.paths import ROOT
 
@@ -16,12 +21,60 @@ REFERENCE = "reference"  # the outputs on the pages come from it
 VARIABLE = "PRIMER_ENVIRONMENT"
 
 
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    groups: tuple[str, ...]  # the dependency groups it installs, one of them its torch
+    python: str | None  # a Python version it needs (uv finds or downloads it); None: the one uv picks
+    matrix: bool  # whether the examples are verified in it (`site` only builds the site)
+
+    @property
+    def folder(self) -> Path:
+        """Where it lives: the reference in `.venv`, where `uv run` finds it; the others beside it."""
+        return ROOT / ".venv" if self.name == REFERENCE else ROOT / ".envs" / self.name
+
+
+def uv() -> str:
+    """uv itself: the one that started this process (`uv run` names itself in UV), else the one on the PATH."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    if not found:
+        sys.exit("this needs uv: install it with `pip install uv` (or see https://docs.astral.sh/uv/)")
+    return found
+
+
+def interpreter(folder: Path, platform: str) -> Path:
+    """The Python of a virtual environment: `Scripts\\python.exe` on Windows, `bin/python` elsewhere."""
+    return folder / "Scripts" / "python.exe" if platform == "win32" else folder / "bin" / "python"
+
+
 @functools.cache
+def declared() -> dict[str, Environment]:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    # An environment that names no groups has uv's default ones: it is the one `uv run` makes in .venv.
+    default = pyproject["tool"]["uv"]["default-groups"]
+    return {
+        name: Environment(name, tuple(table.get("groups", default)), table.get("python"), table.get("matrix", True))
+        for name, table in pyproject["tool"]["primer"]["environments"].items()
+    }
+
+
 def names() -> tuple[str, ...]:
     """The environments the examples are verified in (not the one that only builds the site)."""
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    declared = pyproject["tool"]["primer"]["environments"]
-    return tuple(name for name, environment in declared.items() if environment.get("matrix", True))
+    return tuple(name for name, environment in declared().items() if environment.matrix)
+
+
+@functools.cache
+def locked_versions(name: str) -> dict[str, str]:
+    """The version uv.lock installs of each package an environment's groups ask for directly."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    project = next(package for package in lock["package"] if package.get("source", {}).get("virtual") == ".")
+    groups = project.get("dev-dependencies", {})
+    by_name = {package["name"]: package["version"] for package in lock["package"]}
+    return {
+        requirement["name"]: requirement.get("version", by_name.get(requirement["name"], ""))
+        for group in declared()[name].groups
+        for requirement in groups.get(group, [])
+    }
 
 
 def current() -> str:

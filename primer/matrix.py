@@ -2,7 +2,7 @@
 
     python -m primer.matrix ENV [PYTEST ARGS, instead of every page, notebook and README block]
 
-`python3 dev.py test-matrix` runs this in each environment's own interpreter. It writes matrix/ENV.json:
+`uv run dev.py test-matrix` runs this in each environment's own interpreter. It writes matrix/ENV.json:
 the environment (torch version and build, Python, platform, date) and, for each page, notebook and the
 README, whether it passed or the first difference found, which names the page and line.
 """

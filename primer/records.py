@@ -1,4 +1,4 @@
-"""The records `python3 dev.py test-matrix` writes: how each page fared in each environment."""
+"""The records `uv run dev.py test-matrix` writes: how each page fared in each environment."""
 
 from __future__ import annotations
 

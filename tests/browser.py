@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: serve the built site on 127.0.0.1, drive Debian's Chromium."""
+"""Helpers for the browser tests: serve the built site on 127.0.0.1 as GitHub Pages does, drive Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -19,31 +19,64 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"  # Chromium's console
 # What a color scheme changes: the colors, not the page's structure, so the dark scheme needs only these rules.
 COLOR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 def chromium() -> str:
     """The system Chromium; the test set-up (.ci/run) installs Debian's package. No browser download."""
+    dependencies.only_on(
+        "linux", "the browser checks look at the built site, which is the same whichever system built it"
+    )
     return dependencies.program(
         ("chromium", "chromium-browser"), "Chromium is not installed (Debian: apt-get install chromium)"
     )
 
 
+# GitHub Pages serves a project site under the repository's name, and its 404 page for any missing path.
+PREFIX = "/pytorch-primer"
+SITE_URL = f"http://127.0.0.1{PREFIX}/"  # what the site is built with, as the deploy job sets its own
+
+
 @contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    """The site under PREFIX, as Pages serves it; the URL of its root, without the final slash."""
+    handler = functools.partial(_PagesHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     finally:
         server.shutdown()
         server.server_close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    def send_head(self):
+        """Only what is under PREFIX is the site; anything else is missing."""
+        if self.path == PREFIX or self.path.startswith((f"{PREFIX}/", f"{PREFIX}?")):
+            return super().send_head()
+        self.send_error(404)
+        return None
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path[len(PREFIX) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing path gets the site's 404 page, with status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, format, *args) -> None:
         pass
 
@@ -126,16 +159,22 @@ def serious_accessibility_problems(page, rules: list[str] | None = None) -> list
     ]
 
 
-def check_page(site: Site, path: str) -> None:
-    """Everything wrong with a page at once: console errors, failed requests, requests to other hosts, and
-    axe-core's serious findings."""
+def check_page(site: Site, path: str, missing: bool = False) -> None:
+    """Everything wrong with a page at once: console errors, failed requests, requests outside the site (to
+    another host, or on this one outside the sub-path the site is served under), and axe-core's serious
+    findings. A `missing` path must get the site's 404 page, with status 404, as whole as any page."""
     with visit(site, path) as (page, events):
         inaccessible = serious_accessibility_problems(page)  # a second or more: requests made late are seen too
-    third_party = sorted({url for url in events["requests"] if not url.startswith((site.url, "data:", "blob:"))})
+    if missing:  # the one failure expected: the page itself, and the console error Chromium reports for it
+        assert f"{site.url}{path} (404)" in events["failed"], f"{path}: not answered with status 404"
+        events["failed"].remove(f"{site.url}{path} (404)")
+        events["errors"].remove(NOT_FOUND)
+    failed = events["failed"]
+    outside = sorted({url for url in events["requests"] if not url.startswith((f"{site.url}/", "data:", "blob:"))})
     problems = [
         *([f"console errors {events['errors']}"] if events["errors"] else []),
-        *([f"failed requests {events['failed']}"] if events["failed"] else []),
-        *([f"requests that leave 127.0.0.1: {third_party}"] if third_party else []),
+        *([f"failed requests {failed}"] if failed else []),
+        *([f"requests outside the site: {outside}"] if outside else []),
         *inaccessible,
     ]
     assert not problems, f"{path}: " + f"\n{path}: ".join(problems)

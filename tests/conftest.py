@@ -20,7 +20,7 @@ def built_site(tmp_path_factory, worker_id):
     site_dir, outcome = shared / "site", shared / "site-build.json"
     with filelock.FileLock(shared / "site.lock"):
         if not outcome.exists():
-            result = build_site(site_dir)
+            result = build_site(site_dir, site_url=browser.SITE_URL)  # served under a sub-path, as on Pages
             outcome.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}))
     return site_dir, SimpleNamespace(**json.loads(outcome.read_text()))
 

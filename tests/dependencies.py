@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import sys
 from types import ModuleType
 from typing import NoReturn
 
@@ -26,6 +27,13 @@ def missing(reason: str) -> NoReturn:
     if on_ci():
         pytest.fail(f"{reason}; under CI=true every test must run", pytrace=False)
     pytest.skip(reason)
+
+
+def only_on(platform: str, reason: str) -> None:
+    """A check that runs on one platform (`sys.platform`) by design skips elsewhere, under CI=true too, with
+    the reason it needs no other."""
+    if sys.platform != platform:
+        pytest.skip(f"runs on {platform} only: {reason}")
 
 
 def module(name: str, reason: str) -> ModuleType:

@@ -1,4 +1,4 @@
-"""Building the site, as `python3 dev.py build` does, for the tests."""
+"""Building the site, as `uv run dev.py build` does, for the tests."""
 
 import os
 import subprocess
@@ -8,13 +8,16 @@ from pathlib import Path
 from primer.paths import ROOT
 
 
-def build_site(site_dir: Path, project: Path = ROOT, edit_url: str = "") -> subprocess.CompletedProcess:
-    """Build strictly; `edit_url` is the repository address the deploy job sets (none by default)."""
+def build_site(
+    site_dir: Path, project: Path = ROOT, edit_url: str = "", site_url: str = ""
+) -> subprocess.CompletedProcess:
+    """Build strictly; `edit_url` is the repository address and `site_url` the address the deploy job sets
+    (none by default)."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRIMER_EDIT_URL": edit_url},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRIMER_EDIT_URL": edit_url, "PRIMER_SITE_URL": site_url},
         timeout=300,
     )

@@ -41,9 +41,9 @@ def pytest_in(project, *args):
 
 def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_path):
     project = tmp_path / "project"
-    for name in ("docs", "snippets", "primer", "tests", "benchmarks", "matrix", "locks"):
+    for name in ("docs", "snippets", "primer", "tests", "benchmarks", "matrix"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "pyproject.toml", "conftest.py"):
+    for name in ("mkdocs.yml", "pyproject.toml", "uv.lock", "conftest.py"):
         shutil.copy(ROOT / name, project / name)
 
     # 1. the page, 2. its code, 3. its place in the nav

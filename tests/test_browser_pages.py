@@ -27,6 +27,12 @@ def test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible(site, p
     browser.check_page(site, path)
 
 
+def test_a_stale_link_gets_the_sites_404_page_whole(site):
+    """Pages answers a missing path with the site's 404 page, whatever the path's depth: it must find its
+    stylesheets and scripts under the sub-path the site is served from (mkdocs.yml's site_url)."""
+    browser.check_page(site, "/no/such/page/", missing=True)
+
+
 @pytest.mark.parametrize("path", SAMPLE)
 def test_the_dark_scheme_is_accessible_too(site, path):
     with browser.visit(site, path, color_scheme="dark") as (page, _):
@@ -41,7 +47,9 @@ def html_page(title: str, body: str = "") -> str:
 
 FAULTS = {
     "/errors/": (html_page("Errors", '<script>console.error("broken")</script>'), r"console errors \['broken'\]"),
-    "/leaks/": (html_page("Leaks", '<img src="https://example.com/t.png" alt="">'), "requests that leave 127.0.0.1"),
+    "/leaks/": (html_page("Leaks", '<img src="https://example.com/t.png" alt="">'), "requests outside the site"),
+    # What a 404 page built without site_url does under a sub-path: it asks the host's root for its assets.
+    "/rooted/": (html_page("Rooted", '<img src="/assets/t.png" alt="">'), r"failed requests .*/assets/t\.png \(404\)"),
     "/inaccessible/": (html_page("Inaccessible", '<img src="data:,">'), "image-alt"),
 }
 

@@ -1,6 +1,7 @@
 """A missing test dependency skips its tests on a developer's machine and fails them under CI=true."""
 
 import re
+import sys
 
 import pytest
 
@@ -47,6 +48,13 @@ def test_a_missing_dependency_fails_under_ci_and_skips_elsewhere(monkeypatch, ne
     monkeypatch.setenv("CI", value)
     with pytest.raises(outcome, match="needs it"):
         need()
+
+
+def test_a_check_for_one_platform_skips_elsewhere_even_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    dependencies.only_on(sys.platform, "runs here")
+    with pytest.raises(pytest.skip.Exception, match="runs on no-such-os only: its reason"):
+        dependencies.only_on("no-such-os", "its reason")
 
 
 def test_present_dependencies_are_returned():

@@ -7,7 +7,7 @@ import pytest
 from primer import generate, paths
 
 RENDERED = generate.render()
-FIX = "run `python3 dev.py generate` and commit the result"
+FIX = "run `uv run dev.py generate` and commit the result"
 
 
 @pytest.mark.parametrize("path", sorted(RENDERED), ids=lambda p: str(p.relative_to(paths.ROOT)))

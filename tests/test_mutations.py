@@ -4,7 +4,7 @@ part of the suite that guards against it must fail there, naming where the fault
 FAULTS is the list to extend: a name, the function that injects the fault into the copy and returns the
 message fragments the failure must print (computed from the copy, so that edits elsewhere do not break
 them), the test paths to run, and whether it is fast enough for every suite run. The rest run with
-`python3 dev.py test tests/test_mutations.py --all-faults`.
+`uv run dev.py test tests/test_mutations.py --all-faults`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ COPIED = (
     "benchmarks",
     "overrides",
     "matrix",
-    "locks",
+    "uv.lock",
     "mkdocs.yml",
     "pyproject.toml",
     "conftest.py",
@@ -164,7 +164,7 @@ def chapter_without_notebook(project: Path) -> list[str]:
         "      - A.9 Training on GPUs: gpu-training.md\n      - A.10 New: new-chapter.md\n",
     )
     return [
-        "docs/notebooks/new-chapter.ipynb is missing: run `python3 dev.py generate`",
+        "docs/notebooks/new-chapter.ipynb is missing: run `uv run dev.py generate`",
         "docs/new-chapter.md does not link its notebook",
     ]
 
@@ -185,6 +185,13 @@ def set_epoch_removed(project: Path) -> list[str]:
         "",
     )
     return ["the script's set_epoch should reshuffle every epoch"]
+
+
+def site_url_removed(project: Path) -> list[str]:
+    """The site built as the deploy job built it before: without its address, the 404 page served under a
+    sub-path asks the host's root for its stylesheets."""
+    edit(project, "mkdocs.yml", 'site_url: !ENV [PRIMER_SITE_URL, ""]\n', "")
+    return ["/no/such/page/: failed requests", "/assets/stylesheets/"]
 
 
 PAGE = "docs/tensors.md"
@@ -228,6 +235,11 @@ FAULTS = [
         "sampler.set_epoch removed from the DDP script",
         set_epoch_removed,
         ("tests/test_ddp_training.py::test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard",),
+    ),
+    Fault(
+        "the site built without its address",
+        site_url_removed,
+        ("tests/test_browser_pages.py::test_a_stale_link_gets_the_sites_404_page_whole",),
     ),
 ]
 

@@ -8,21 +8,26 @@ from primer.verify import outputs
 # rule: (shown, another value it covers, a change it must not cover)
 EXAMPLES = {
     "torch-version": ("torch 2.13.0+cpu\n", "torch 2.15.0+cu132\n", "torch 2.13.0+cpu!\n"),
+    "python-version": ("Python: 3.11.7\n", "Python: 3.14.1\n", "Python: 3.11.7+\n"),
     "duration": ("took 1.5 ms\n", "took 0.25 s\n", "took 1.5 ms per call\n"),
     "availability": ("CUDA: False\n", "CUDA: True\n", "CUDA: Nope\n"),
     "device-type": ("device: cpu\n", "device: cuda\n", "device: cpu:0\n"),
 }
-WHERE = {  # the environment and machine in which each rule's value truly varies
-    "torch-version": ("latest", False),
-    "duration": (environments.REFERENCE, False),
-    "availability": (environments.REFERENCE, True),
-    "device-type": (environments.REFERENCE, True),
+# The environment and machine in which each rule's value truly varies: the environment, whether the machine
+# has a GPU, and whether its torch build and Python are others than those the reference outputs were recorded with.
+WHERE = {
+    "torch-version": ("latest", False, False),
+    "python-version": (environments.REFERENCE, False, True),
+    "duration": (environments.REFERENCE, False, False),
+    "availability": (environments.REFERENCE, True, False),
+    "device-type": (environments.REFERENCE, True, False),
 }
 
 
-def place(monkeypatch, environment: str, accelerator: bool) -> None:
+def place(monkeypatch, environment: str, accelerator: bool, not_as_recorded: bool = False) -> None:
     monkeypatch.setenv(environments.VARIABLE, environment)
     monkeypatch.setattr(environments, "has_accelerator", lambda: accelerator)
+    monkeypatch.setattr(outputs, "_not_as_recorded", lambda key: not_as_recorded)
 
 
 def test_every_rule_has_examples() -> None:
@@ -44,6 +49,13 @@ def test_in_the_reference_environment_without_a_gpu_the_value_is_exact(rule, mon
     shown, other, _ = EXAMPLES[rule]
     place(monkeypatch, environments.REFERENCE, False)
     assert not outputs.matches(shown, other, [rule])
+
+
+def test_on_another_platform_the_torch_build_varies_in_the_reference_too(monkeypatch) -> None:
+    """The lock installs 2.13.0+cu130 on Linux, 2.13.0 on macOS: the build is the platform's, not an error."""
+    shown, other, _ = ("torch 2.13.0+cu130\n", "torch 2.13.0\n", None)
+    place(monkeypatch, environments.REFERENCE, False, not_as_recorded=True)
+    assert outputs.matches(shown, other, ["torch-version"])
 
 
 def test_a_rule_no_page_uses_is_removed() -> None:

@@ -1,4 +1,4 @@
-"""Everything the site shows that is made rather than written: `python3 dev.py generate` writes it all.
+"""Everything the site shows that is made rather than written: `uv run dev.py generate` writes it all.
 
 Each generator is a module with `render() -> {path: text}`; `tests/test_generated.py` proves every
 committed file is what its generator makes now, and that the generated folders hold nothing else.

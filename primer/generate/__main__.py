@@ -1,4 +1,4 @@
-"""Write every generated file: `python -m primer.generate [GENERATOR ...]` (what `python3 dev.py generate` runs)."""
+"""Write every generated file: `python -m primer.generate [GENERATOR ...]` (what `uv run dev.py generate` runs)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ Every example on this site runs in each of the environments below, and what it p
 the page. The outputs on the pages come from the reference environment; elsewhere only a value that truly
 differs there (a version number, say) may differ, and where an output changed between versions of
 PyTorch the page shows each one. This page is generated from the records of the last run
-(`python3 dev.py test-matrix`).
+(`uv run dev.py test-matrix`).
 """
 
 

@@ -10,11 +10,12 @@ Everywhere else, and in the reference environment for every rule but a run-to-ru
 from __future__ import annotations
 
 import difflib
+import platform
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from primer import environments
+from primer import environments, records
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,24 @@ def _outside_the_reference() -> bool:
     return environments.current() != environments.REFERENCE
 
 
+def _not_as_recorded(key: str) -> bool:
+    """Whether this machine's torch build or Python (`key` in the record's machine) differs from the one the
+    reference environment's outputs were recorded with (matrix/reference.json): the same lock installs
+    another torch build on macOS and Windows, and uv picks whatever Python 3.11+ a machine has."""
+    import torch
+
+    here = {"torch": torch.__version__, "python": platform.python_version()}[key]
+    return records.load()[environments.REFERENCE]["machine"][key] != here
+
+
 RULES: dict[str, Rule] = {
-    # torch.__version__, e.g. 2.13.0+cpu or 2.15.0+cu132: fixed by each environment's lock file
-    "torch-version": Rule(r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z.]+)?", _outside_the_reference),
+    # torch.__version__, e.g. 2.13.0+cu130 or 2.13.0: fixed by each environment's lock and the platform's wheel
+    "torch-version": Rule(
+        r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z.]+)?",
+        lambda: _outside_the_reference() or _not_as_recorded("torch"),
+    ),
+    # platform.python_version(), e.g. 3.11.7: whichever Python 3.11+ runs the examples
+    "python-version": Rule(r"\b3\.\d+\.\d+\b", lambda: _not_as_recorded("python")),
     # a measured duration, e.g. 0.0123 s or 12.3 ms: differs from run to run
     "duration": Rule(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)", lambda: True),
     # whether the machine has a GPU, e.g. torch.cuda.is_available()

@@ -28,7 +28,7 @@ from .expand import IncludeError, Origin, expand_page
 
 CONFIG_NAME = "mkdocs.yml"
 COMMAND_TIMEOUT = 300  # seconds a console block's command may run before it counts as hung
-UPDATE_HINT = "Run `python3 dev.py test --update-outputs` to rewrite Output blocks from a real run."
+UPDATE_HINT = "Run `uv run dev.py test --update-outputs` to rewrite Output blocks from a real run."
 
 
 @dataclass(frozen=True)

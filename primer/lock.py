@@ -1,0 +1,124 @@
+"""uv.lock on each platform it is locked for: every package an environment installs there has a wheel for it.
+
+uv checks this when it locks ([tool.uv] required-environments); this checks the lock as committed, for each
+environment, platform and Python, without the network: `uv export` lists what an environment installs, with
+the markers that say where, and uv.lock lists every wheel of every package.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import tomllib
+from dataclasses import dataclass
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
+from primer import environments
+from primer.paths import ROOT
+
+NEWEST_PYTHON = (3, 14)  # the newest Python an environment that names none is checked for
+
+
+@dataclass(frozen=True)
+class Platform:
+    marker: str  # as [tool.uv] required-environments in pyproject.toml names it
+    sys_platform: str
+    machine: str
+    wheel_platforms: tuple[str, ...]  # the wheel platform tags that install there, best first
+
+
+def _manylinux(machine: str) -> tuple[str, ...]:
+    """glibc 2.28 and older: what the Linux distributions readers use still have (torch needs 2.28)."""
+    legacy = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
+    return (
+        *(f"manylinux_2_{minor}_{machine}" for minor in range(28, 4, -1)),
+        *(f"{name}_{machine}" for name, minor in legacy.items() if machine == "x86_64" or minor == 17),
+    )
+
+
+PLATFORMS = (
+    Platform("sys_platform == 'linux' and platform_machine == 'x86_64'", "linux", "x86_64", _manylinux("x86_64")),
+    Platform("sys_platform == 'linux' and platform_machine == 'aarch64'", "linux", "aarch64", _manylinux("aarch64")),
+    # Apple silicon with macOS 14 or newer: torch 2.13's wheels need macOS 14.
+    Platform(
+        "sys_platform == 'darwin' and platform_machine == 'arm64'",
+        "darwin",
+        "arm64",
+        tuple(mac_platforms((14, 0), "arm64")),
+    ),
+    Platform("sys_platform == 'win32' and platform_machine == 'AMD64'", "win32", "AMD64", ("win_amd64",)),
+)
+
+
+@functools.cache
+def _lock() -> dict:
+    return tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+
+
+def pythons(environment: environments.Environment) -> list[tuple[int, int]]:
+    """The Pythons an environment is checked for: the one it names, else the oldest and the newest."""
+    if environment.python:
+        return [tuple(int(part) for part in environment.python.split("."))[:2]]
+    oldest = _lock()["requires-python"].removeprefix(">=").split(".")
+    return [(int(oldest[0]), int(oldest[1])), NEWEST_PYTHON]
+
+
+@functools.cache
+def exported(environment: environments.Environment) -> tuple[Requirement, ...]:
+    """Every package the environment installs, pinned, with the marker that says where."""
+    groups = [f"--group={group}" for group in environment.groups]
+    options = ["--frozen", "--no-default-groups", "--no-hashes", "--no-header", "--no-annotate"]
+    text = subprocess.run(
+        [environments.uv(), "export", *options, *groups], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    return tuple(Requirement(line) for line in text.splitlines() if line and not line.startswith(("#", "-")))
+
+
+def _marker_environment(platform: Platform, python: tuple[int, int]) -> dict[str, str]:
+    system = {"linux": ("Linux", "posix"), "darwin": ("Darwin", "posix"), "win32": ("Windows", "nt")}
+    platform_system, os_name = system[platform.sys_platform]
+    return {
+        **default_environment(),
+        "sys_platform": platform.sys_platform,
+        "platform_machine": platform.machine,
+        "platform_system": platform_system,
+        "os_name": os_name,
+        "python_version": f"{python[0]}.{python[1]}",
+        "python_full_version": f"{python[0]}.{python[1]}.99",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
+
+
+def _tags(platform: Platform, python: tuple[int, int]) -> set[Tag]:
+    return {
+        *cpython_tags(python, platforms=platform.wheel_platforms),
+        *compatible_tags(python, platforms=platform.wheel_platforms),
+    }
+
+
+def without_wheel(
+    environment: environments.Environment, platform: Platform, python: tuple[int, int], lock: dict | None = None
+) -> list[str]:
+    """The packages `name==version` the environment installs on that platform and Python that uv.lock (or
+    `lock`) has no wheel for."""
+    marker_environment, tags = _marker_environment(platform, python), _tags(platform, python)
+    wheels = {
+        (canonicalize_name(package["name"]), package["version"]): [
+            wheel["url"].rsplit("/", 1)[1] for wheel in package.get("wheels", [])
+        ]
+        for package in (lock or _lock())["package"]
+    }
+    missing = []
+    for requirement in exported(environment):
+        if requirement.marker and not requirement.marker.evaluate(marker_environment):
+            continue
+        version = str(requirement.specifier).removeprefix("==")
+        files = wheels.get((canonicalize_name(requirement.name), version), [])
+        if not any(tags & parse_wheel_filename(file)[3] for file in files):
+            missing.append(f"{requirement.name}=={version}")
+    return missing

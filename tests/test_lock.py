@@ -1,0 +1,55 @@
+"""uv.lock installs every environment from wheels on every platform and Python it is locked for, so that it
+cannot quietly become Linux-only (primer/lock.py)."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+
+import pytest
+
+from primer import environments, lock
+from primer.paths import ROOT
+from tests import dependencies
+
+CASES = [
+    pytest.param(
+        env, platform, python, id=f"{env.name}-{platform.sys_platform}-{platform.machine}-py{python[0]}.{python[1]}"
+    )
+    for env in environments.declared().values()
+    for platform in lock.PLATFORMS
+    for python in lock.pythons(env)
+]
+
+
+@pytest.fixture(autouse=True)
+def _uv():
+    dependencies.program(("uv",), "uv lists what each environment installs (`uv export`)")
+
+
+def test_the_platforms_checked_are_the_platforms_locked():
+    required = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"]
+    assert [platform.marker for platform in lock.PLATFORMS] == required["required-environments"]
+    assert required["environments"] == required["required-environments"]
+
+
+@pytest.mark.parametrize(("env", "platform", "python"), CASES)
+def test_every_package_has_a_wheel_there(env, platform, python):
+    assert not lock.without_wheel(env, platform, python), "uv.lock has no wheel there for these"
+
+
+def test_a_package_without_a_wheel_for_a_platform_is_found():
+    """The check works: with torch's Windows wheels taken out of a copy of the lock, Windows lacks torch."""
+    broken = copy.deepcopy(lock._lock())
+    for package in broken["package"]:
+        package["wheels"] = [
+            wheel
+            for wheel in package.get("wheels", [])
+            if not wheel["url"].endswith("win_amd64.whl") or package["name"] != "torch"
+        ]
+    reference = environments.declared()[environments.REFERENCE]
+    windows, linux = lock.PLATFORMS[3], lock.PLATFORMS[0]
+    assert lock.without_wheel(reference, windows, (3, 11), broken) == [
+        f"torch=={environments.locked_versions('reference')['torch']}"
+    ]
+    assert lock.without_wheel(reference, linux, (3, 11), broken) == []
