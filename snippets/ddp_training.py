@@ -46,6 +46,14 @@ def setup():
     """Join the process group that torchrun describes in each process's environment."""
     if "LOCAL_RANK" not in os.environ:
         raise SystemExit("start this script with torchrun: torchrun --standalone --nproc_per_node=2 ddp_training.py")
+    processes = int(os.environ["LOCAL_WORLD_SIZE"])  # how many torchrun started on this machine
+    gpus = torch.cuda.device_count()
+    if torch.cuda.is_available() and gpus < processes:  # each process needs a GPU of its own
+        raise RuntimeError(
+            f"torchrun started {processes} processes on this machine, but it has {gpus} "
+            "CUDA GPU(s). Start one process per GPU: torchrun --standalone --nproc_per_node=gpu ddp_training.py, "
+            'or train on the CPU: CUDA_VISIBLE_DEVICES="" torchrun --standalone --nproc_per_node=2 ddp_training.py'
+        )
     device = choose_device(int(os.environ["LOCAL_RANK"]))
     backend = choose_backend(device)
     # The rank, the number of processes and where to meet: init_process_group reads them from the environment.

@@ -32,14 +32,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launcher_environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+def launcher_environment(**variables: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", **variables}
+
+
+# CUDA_VISIBLE_DEVICES="" shows a process no CUDA GPU, so the script trains on the CPU with Gloo: what its error
+# tells a reader to run when torchrun starts more processes than the machine has GPUs. The tests that start more
+# processes than there are GPUs run so; the launch mechanics they check are the same on the CPU.
+HIDE_THE_GPUS = {"CUDA_VISIBLE_DEVICES": ""}
 
 
 def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess:
+    """torchrun with nproc processes on this machine: on its CUDA GPUs, one each, where it has enough of them,
+    otherwise on the CPU with Gloo."""
     command = [*TORCHRUN, "--standalone", f"--nproc_per_node={nproc}", *args]
-    env = launcher_environment()
+    env = launcher_environment(**(HIDE_THE_GPUS if torch.cuda.device_count() < nproc else {}))
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def gpus_of_nodes() -> list[dict[str, str]]:
+    """The CUDA GPUs each node of launch_two_nodes sees. Each node's process is local rank 0 and takes cuda:0, so
+    two nodes on one machine would share a GPU, which NCCL refuses: with two GPUs or more, each node sees one of
+    its own, as on two machines with a GPU each; with fewer, neither sees any, and both train on the CPU with Gloo.
+    """
+    if torch.cuda.device_count() < 2:
+        return [HIDE_THE_GPUS, HIDE_THE_GPUS]
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES", "0,1").split(",")  # this machine's GPUs, as CUDA numbers them
+    return [{"CUDA_VISIBLE_DEVICES": visible[node]} for node in (0, 1)]
 
 
 def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]:
@@ -49,13 +68,13 @@ def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]
     rendezvous = ["--nnodes=2", "--nproc_per_node=1", "--rdzv_backend=c10d"]
     rendezvous += [f"--rdzv_endpoint=127.0.0.1:{port}", f"--rdzv_id=primer-{port}"]
     nodes = []
-    for node in (0, 1):
+    for node, gpus in enumerate(gpus_of_nodes()):
         (cwd / f"node{node}").mkdir()
         nodes.append(
             subprocess.Popen(
                 [*TORCHRUN, *rendezvous, *args],
                 cwd=cwd / f"node{node}",
-                env=launcher_environment(),
+                env=launcher_environment(**gpus),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -75,7 +94,8 @@ PROBE = str(ROOT / "tests" / "ddp_probe.py")
 
 def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path):
     # The script's own setup and training loop (tests/ddp_probe.py drives them), with a launcher per node; the
-    # docs page runs the whole script under one launcher (its console block).
+    # docs page runs the whole script under one launcher (its console block). With fewer than two CUDA GPUs, both
+    # nodes run on the CPU with Gloo (gpus_of_nodes): the test is about the launch, not the device.
     nodes = launch_two_nodes(PROBE, "train", str(tmp_path / "result.json"), cwd=tmp_path)
     for node in nodes:
         assert node.returncode == 0 and "terminate called" not in node.stderr, node.stderr
@@ -106,6 +126,8 @@ def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path)
 
 
 def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path):
+    # Two processes: on the CPU with Gloo where there are fewer than two CUDA GPUs (launch); with one GPU, the
+    # script itself would stop both processes (too many for the GPUs) before rank 1 could fail on purpose.
     run = launch(PROBE, "raise", str(tmp_path / "result.json"), cwd=tmp_path)
     assert run.returncode != 0
     assert "rank 1 failed on purpose" in run.stderr
@@ -148,8 +170,10 @@ SETUPS = {
 )
 def test_setup_uses_nccl_only_for_cuda_gpus_where_pytorch_has_it(monkeypatch, launcher, cuda, nccl, backend, device):
     joined = []
-    monkeypatch.setenv("LOCAL_RANK", "1")
+    monkeypatch.setenv("LOCAL_RANK", "1")  # the second of two processes on a machine with two GPUs, or none
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "2")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2 if cuda else 0)
     monkeypatch.setattr(torch.cuda, "set_device", lambda device: None)
     monkeypatch.setattr(dist, "is_nccl_available", lambda: nccl)
     monkeypatch.setattr(dist, "init_process_group", lambda backend, **kwargs: joined.append(backend))
@@ -158,8 +182,30 @@ def test_setup_uses_nccl_only_for_cuda_gpus_where_pytorch_has_it(monkeypatch, la
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="NCCL needs at least two CUDA GPUs")
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_nccl_on_every_gpu(tmp_path):
+    # One process per GPU, as --nproc_per_node=gpu starts them: on a machine with one GPU, a group of one.
     run = launch("-m", "snippets.ddp_training", cwd=tmp_path, nproc=torch.cuda.device_count())
     assert run.returncode == 0, run.stderr
     assert "Test predictions: [0, 1]" in run.stdout
+
+
+@pytest.mark.parametrize("local_rank", ["0", "1"])
+def test_more_processes_than_gpus_stop_every_process_before_any_cuda_call(monkeypatch, local_rank):
+    # Process LOCAL_RANK of `torchrun --standalone --nproc_per_node=2` on a machine with one CUDA GPU (faked):
+    # each process stops with the same error, also rank 0, whose GPU exists, so no process waits for the other.
+    torchrun = {"LOCAL_RANK": local_rank, "RANK": local_rank, "LOCAL_WORLD_SIZE": "2", "WORLD_SIZE": "2"}
+    torchrun |= {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29500"}
+    for name, value in torchrun.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    called = []
+    monkeypatch.setattr(torch.cuda, "set_device", lambda device: called.append("set_device"))
+    monkeypatch.setattr(dist, "init_process_group", lambda *args, **kwargs: called.append("init_process_group"))
+    with pytest.raises(RuntimeError) as error:
+        ddp_training.setup()
+    message = str(error.value)
+    assert "2 processes" in message and "1 CUDA GPU" in message, message
+    assert "--nproc_per_node=gpu" in message and 'CUDA_VISIBLE_DEVICES=""' in message, message
+    assert called == [], "the script should stop before it touches a GPU or joins the process group"
