@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -24,8 +25,13 @@ LEVEL = 0.85  # "level": within 15 % of the best
 class Claim:
     page: str
     sentence: str  # as the page writes it; any run of whitespace may be a line break
-    record: str  # benchmarks/results/RECORD.json
-    check: Callable[[dict], str | None]  # what contradicts the sentence in the data, or None
+    # benchmarks/results/RECORD.json; a sentence about several records names them all, and its check gets a list
+    record: str | tuple[str, ...]
+    check: Callable[[Any], str | None]  # what contradicts the sentence in the data, or None
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        return (self.record,) if isinstance(self.record, str) else self.record
 
     def __str__(self) -> str:
         return self.page + ":" + re.sub(r"\W+", "-", self.sentence)[:40]
@@ -118,6 +124,81 @@ def matmul_level_from(size: int) -> Callable[[dict], str | None]:
     return check
 
 
+def each(check: Callable[[dict], str | None]) -> Callable[[list[dict]], str | None]:
+    """The same check for every record a sentence is about."""
+
+    def check_each(records: list[dict]) -> str | None:
+        problems = [f"{cpu_name(data)}: {problem}" for data in records if (problem := check(data))]
+        return "; ".join(problems) or None
+
+    return check_each
+
+
+def cpu_name(data: dict) -> str:
+    return f"{data['machine']['cpu']} ({data['machine']['cpu_cores']} cores)"
+
+
+def matmul_seconds(data: dict, device: str) -> dict[int, float]:
+    return {r["size"]: r["seconds"] for r in data["results"] if r["device"] == device}
+
+
+def gpu_slower_than_every_cpu_up_to(size: int) -> Callable[[list[dict]], str | None]:
+    """Every recorded GPU is slower than every recorded CPU at n <= size and faster above it."""
+
+    def check(records: list[dict]) -> str | None:
+        gpus = [matmul_seconds(data, "cuda") for data in records if matmul_seconds(data, "cuda")]
+        cpus = [matmul_seconds(data, "cpu") for data in records]
+        if not gpus:
+            return "no GPU rows"
+        wrong = sorted(
+            {n for gpu in gpus for cpu in cpus for n in gpu.keys() & cpu.keys() if (gpu[n] > cpu[n]) != (n <= size)}
+        )
+        return f"sizes where a GPU is on the wrong side of a CPU: {wrong}" if wrong else None
+
+    return check
+
+
+def gpu_fixed_cost(data: dict) -> str:
+    """The range of the GPU's times over the sizes where they stay within twice the fastest, and up to which size."""
+    gpu = matmul_seconds(data, "cuda")
+    fastest = min(gpu.values())
+    flat = [n for n in sorted(gpu) if gpu[n] < 2 * fastest]
+    if flat != sorted(gpu)[: len(flat)]:
+        return f"not flat from the smallest size on: {flat}"
+    times = [gpu[n] * 1e3 for n in flat]
+    return f"Up to n = {flat[-1]}, the GPU takes {min(times):.3f} to {max(times):.3f} ms"
+
+
+def gpu_overtakes(data: dict) -> str:
+    """From which size on the GPU stays faster than the CPU of its machine, and both times there."""
+    cpu, gpu = matmul_seconds(data, "cpu"), matmul_seconds(data, "cuda")
+    sizes = sorted(cpu.keys() & gpu.keys())
+    first = next((n for n in sizes if all(gpu[m] < cpu[m] for m in sizes if m >= n)), None)
+    if first is None:
+        return "never"
+    cores = data["machine"]["cpu_cores"]
+    return (
+        f"overtakes the {cores}-core CPU at n = {first} ({gpu[first] * 1e3:.3f} ms against {cpu[first] * 1e3:.3f} ms)"
+    )
+
+
+def gpu_at_largest(data: dict) -> str:
+    cpu, gpu = matmul_seconds(data, "cpu"), matmul_seconds(data, "cuda")
+    n = max(cpu.keys() & gpu.keys())
+    tflops = next(r["gflops"] for r in data["results"] if r["device"] == "cuda" and r["size"] == n) / 1e3
+    return (
+        f"{cpu[n] / gpu[n]:.0f} times faster at {n}×{n} ({gpu[n] * 1e3:.2f} ms against {cpu[n] * 1e3:.0f} ms, about "
+        f"{tflops:.0f} TFLOP/s"
+    )
+
+
+def gpu_peak(data: dict) -> str:
+    best = max((r for r in data["results"] if r["device"] == "cuda"), key=lambda r: r["gflops"])
+    return f"{round(best['gflops'], -3):,.0f} GFLOP/s at n = {best['size']}"
+
+
+MATMUL = ("matmul", "matmul-h200")  # this project's 2-core machine; the machine with an NVIDIA H200
+
 CLAIMS = [
     Claim("data-loaders.md", "both halve from one to two workers", "num_workers", halves(1, 2)),
     Claim(
@@ -159,8 +240,39 @@ CLAIMS = [
         "ddp_scaling",
         ddp_two_processes_slower_than_one_on_two_cores,
     ),
-    Claim("exercises.md", "level from n = 128 on", "matmul", matmul_level_from(128)),
-    Claim("exercises.md", "from about n = 128 on does the arithmetic dominate", "matmul", matmul_level_from(128)),
+    Claim("exercises.md", "level from n = 128 on", MATMUL, each(matmul_level_from(128))),
+    Claim("exercises.md", "crosses them between n = 64 and n = 128", MATMUL, gpu_slower_than_every_cpu_up_to(64)),
+    Claim(
+        "exercises.md",
+        "rises to about 50,000 GFLOP/s at n = 2048",
+        "matmul-h200",
+        numbers("50,000 GFLOP/s at n = 2048", gpu_peak),
+    ),
+    Claim("exercises.md", "from about n = 128 on does the arithmetic dominate", MATMUL, each(matmul_level_from(128))),
+    Claim(
+        "exercises.md",
+        "Up to n = 512, the GPU takes 0.012 to 0.020 ms",
+        "matmul-h200",
+        numbers("Up to n = 512, the GPU takes 0.012 to 0.020 ms", gpu_fixed_cost),
+    ),
+    Claim(
+        "exercises.md",
+        "Both CPUs are faster than that up to n = 64",
+        MATMUL,
+        gpu_slower_than_every_cpu_up_to(64),
+    ),
+    Claim(
+        "exercises.md",
+        "the GPU overtakes the 16-core CPU at n = 128 (0.012 ms against 0.027 ms)",
+        "matmul-h200",
+        numbers("overtakes the 16-core CPU at n = 128 (0.012 ms against 0.027 ms)", gpu_overtakes),
+    ),
+    Claim(
+        "exercises.md",
+        "is 326 times faster at 2048×2048 (0.34 ms against 111 ms, about 50 TFLOP/s in float32)",
+        "matmul-h200",
+        numbers("326 times faster at 2048×2048 (0.34 ms against 111 ms, about 50 TFLOP/s", gpu_at_largest),
+    ),
 ]
 
 
@@ -173,8 +285,7 @@ def test_the_sentence_holds_for_the_recorded_data(claim: Claim) -> None:
         "state what the page says now, with its check"
     )
     line = text.count("\n", 0, found.start()) + 1
-    problem = claim.check(json.loads((paths.RESULTS / f"{claim.record}.json").read_text()))
-    assert problem is None, (
-        f"docs/{claim.page}:{line}: {claim.sentence!r} does not hold for benchmarks/results/{claim.record}.json: "
-        f"{problem}"
-    )
+    records = [json.loads((paths.RESULTS / f"{record}.json").read_text()) for record in claim.records]
+    problem = claim.check(records[0] if isinstance(claim.record, str) else records)
+    named = " and ".join(f"benchmarks/results/{record}.json" for record in claim.records)
+    assert problem is None, f"docs/{claim.page}:{line}: {claim.sentence!r} does not hold for {named}: {problem}"

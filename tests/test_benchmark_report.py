@@ -42,3 +42,20 @@ def test_the_gpu_crossover_is_read_from_the_data_only() -> None:
     assert benchmark_report.gpu_crossover(cpu + rows("cuda", {64: 1e-4, 256: 1e-2, 1024: 1})).startswith(
         "The GPU was slower"
     )
+    assert benchmark_report.gpu_crossover(
+        cpu + rows("cuda", {64: 2e-5, 256: 5e-4, 1024: 1e-3}), "The NVIDIA H200", "the 16-core CPU of its machine"
+    ) == (
+        "The NVIDIA H200 was faster from n = 256 on; at n = 1024, 100 times faster than the 16-core CPU of its machine."
+    )
+
+
+def test_the_matmul_table_and_plot_show_every_record_and_name_each_rows_machine() -> None:
+    outputs = benchmark_report.render()
+    table = outputs[paths.RESULTS / "matmul.md"]
+    svg = outputs[paths.FIGURES / "bench-matmul.svg"]
+    for name in benchmark_report.MATMUL_RECORDS:
+        data = json.loads((paths.RESULTS / f"{name}.json").read_text())
+        for r in data["results"]:
+            row = f"| {benchmark_report.machine_name(data['machine'])} | {r['device']} | {r['size']} |"
+            assert row in table, f"{name}.json: no row {row!r} in matmul.md"
+            assert benchmark_report.device_label(data["machine"], r["device"]) in svg
