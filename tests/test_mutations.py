@@ -187,6 +187,17 @@ def set_epoch_removed(project: Path) -> list[str]:
     return ["the script's set_epoch should reshuffle every epoch"]
 
 
+def stale_matrix_record(project: Path) -> list[str]:
+    """The README's routine for a new torch release, half done: the lock moved on, the record did not."""
+    import json
+
+    record = json.loads((project / "matrix/latest.json").read_text(encoding="utf-8"))
+    recorded = record["machine"]["torch"]
+    older = f"2.0.0+{recorded.partition('+')[2]}"
+    edit(project, "matrix/latest.json", f'"torch": "{recorded}"', f'"torch": "{older}"')
+    return [f"matrix/latest.json was recorded with torch {older}", "run `uv run dev.py test-matrix latest`"]
+
+
 def site_url_removed(project: Path) -> list[str]:
     """The site built as the deploy job built it before: without its address, the 404 page served under a
     sub-path asks the host's root for its stylesheets."""
@@ -235,6 +246,11 @@ FAULTS = [
         "sampler.set_epoch removed from the DDP script",
         set_epoch_removed,
         ("tests/test_ddp_training.py::test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard",),
+    ),
+    Fault(
+        "a matrix record older than the lock",
+        stale_matrix_record,
+        ("tests/test_matrix.py::test_every_environment_has_a_record_of_its_locked_torch",),
     ),
     Fault(
         "the site built without its address",
