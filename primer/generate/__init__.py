@@ -11,7 +11,8 @@ from pathlib import Path
 
 from primer import paths
 
-GENERATORS = ("figures", "notebooks", "benchmark_report", "tested_with")
+# In the order they are written: the notebooks last, as the chapters they are made from include generated tables.
+GENERATORS = ("figures", "benchmark_report", "tested_with", "notebooks")
 # Folders whose every file comes from a generator: a file left over there fails the freshness test.
 GENERATED_FOLDERS = (paths.FIGURES, paths.NOTEBOOKS, paths.DOWNLOADS)
 

@@ -11,15 +11,19 @@ from primer.generate import GENERATED_FOLDERS, GENERATORS, render
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("generators", nargs="*", metavar="GENERATOR", help=f"one of {', '.join(GENERATORS)}")
-    names = tuple(parser.parse_args().generators) or GENERATORS
-    if unknown := set(names) - set(GENERATORS):
+    requested = parser.parse_args().generators
+    if unknown := set(requested) - set(GENERATORS):
         parser.error(f"unknown generator(s): {', '.join(sorted(unknown))}")
-    files = render(names)
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(paths.ROOT)}")
+    names = tuple(name for name in GENERATORS if name in requested) or GENERATORS
+    files = {}
+    for name in names:  # each written before the next reads the pages: one run makes everything current
+        made = render((name,))
+        for path, text in made.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {path.relative_to(paths.ROOT)}")
+        files |= made
     if names == GENERATORS:  # only a full run knows every file that should exist
         for folder in GENERATED_FOLDERS:
             for path in sorted(folder.iterdir()):

@@ -118,6 +118,12 @@ def machine_name(machine: dict) -> str:
     return cpu_name(machine) + (f" + {machine['gpu']}" if machine["gpu"] else "")
 
 
+def matmul_cell(data: dict, device: str, n: int) -> str:
+    """A record's time for one size and device, in ms, or a dash where it has none."""
+    seconds = [r["seconds"] for r in data["results"] if r["device"] == device and r["size"] == n]
+    return f"{seconds[0] * 1e3:.3f}" if seconds else "–"
+
+
 def power_of_ten_ticks(values: list[float]) -> list[float]:
     low, high = min(values), max(values)
     ticks = [1.0]
@@ -159,23 +165,22 @@ def matmul(outputs: dict[Path, str]) -> None:
     axes.set_ylabel("GFLOP/s (log scale)")
     axes.legend(frameon=False, loc="lower right")
     save(figure, "bench-matmul", outputs)
+    # One row per size and a column per line of the plot: narrow enough for a page and a notebook to show whole.
+    columns = [(data, device) for data in records for device in sorted({r["device"] for r in data["results"]})]
     lines = [
-        "Measured on "
+        "Milliseconds per multiplication. Measured on "
         + "; and on ".join(
             machine_name(m) + ("" if m["gpu"] else ", no GPU") + f", PyTorch {m['torch']}"
             for m in (data["machine"] for data in records)
         )
-        + ". Each row names its machine.",
+        + ".",
         "",
-        "| machine | device | n | time | GFLOP/s |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| n | " + " | ".join(device_label(data["machine"], device) for data, device in columns) + " |",
+        "| ---: |" + " ---: |" * len(columns),
     ]
-    for data in records:
-        for r in data["results"]:
-            lines.append(
-                f"| {machine_name(data['machine'])} | {r['device']} | {r['size']} | {r['seconds'] * 1e3:.3f} ms "
-                f"| {r['gflops']:.1f} |"
-            )
+    for n in sizes:
+        cells = [matmul_cell(data, device, n) for data, device in columns]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
     with_gpu = [data for data in records if any(r["device"] == "cuda" for r in data["results"])]
     lines.append("")
     if not with_gpu:
