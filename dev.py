@@ -82,7 +82,7 @@ def test_matrix(args: list[str]) -> int:
 
 
 def lint() -> int:
-    scripts = environment(environments.REFERENCE).parent
+    scripts = environment("lint").parent
     return max(
         subprocess.run([shutil.which(tool, path=scripts), *args], cwd=ROOT).returncode for tool, *args in LINTERS
     )
@@ -99,6 +99,7 @@ def main(argv: list[str]) -> int:
     name, command_args = COMMANDS[command]
     python = environment(name)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about MkDocs 2, printed on every build
+    os.environ.setdefault("PYTHONUTF8", "1")  # files are UTF-8 on every platform, Windows' code page aside
     # A child process, not exec: on Windows exec starts a new process and returns to the shell at once.
     try:
         return subprocess.run([python, *command_args, *args], cwd=ROOT).returncode

@@ -38,7 +38,7 @@ def uv() -> str:
     """uv itself: the one that started this process (`uv run` names itself in UV), else the one on the PATH."""
     found = os.environ.get("UV") or shutil.which("uv")
     if not found:
-        sys.exit("this needs uv: install it with `pip install uv` (or see https://docs.astral.sh/uv/)")
+        sys.exit("this needs uv: see https://docs.astral.sh/uv/getting-started/installation/")
     return found
 
 

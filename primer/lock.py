@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from primer import environments
 from primer.paths import ROOT
-
-NEWEST_PYTHON = (3, 14)  # the newest Python an environment that names none is checked for
 
 
 @dataclass(frozen=True)
@@ -60,11 +59,16 @@ def _lock() -> dict:
 
 
 def pythons(environment: environments.Environment) -> list[tuple[int, int]]:
-    """The Pythons an environment is checked for: the one it names, else the oldest and the newest."""
+    """The Pythons an environment is checked for: the one it names, else every 3.x the project supports
+    (requires-python, which must have an upper bound: uv takes the newest Python it finds or can fetch)."""
     if environment.python:
         return [tuple(int(part) for part in environment.python.split("."))[:2]]
-    oldest = _lock()["requires-python"].removeprefix(">=").split(".")
-    return [(int(oldest[0]), int(oldest[1])), NEWEST_PYTHON]
+    supported = SpecifierSet(_lock()["requires-python"])
+    if "3.99" in supported:
+        raise ValueError(
+            f"requires-python {supported} has no upper bound: uv could pick a Python nothing is locked for"
+        )
+    return [(3, minor) for minor in range(100) if f"3.{minor}.99" in supported]
 
 
 @functools.cache

@@ -60,7 +60,7 @@ def test_the_sync_command_names_the_groups_and_the_python_an_environment_needs(m
 def test_without_uv_dev_py_says_how_to_get_it(monkeypatch):
     monkeypatch.delenv("UV", raising=False)
     monkeypatch.setenv("PATH", "")
-    with pytest.raises(SystemExit, match="pip install uv"):
+    with pytest.raises(SystemExit, match="uv/getting-started/installation"):
         environments.uv()
 
 

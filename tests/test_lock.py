@@ -4,6 +4,8 @@ cannot quietly become Linux-only (primer/lock.py)."""
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 import tomllib
 
 import pytest
@@ -24,7 +26,8 @@ CASES = [
 
 @pytest.fixture(autouse=True)
 def _uv():
-    dependencies.program(("uv",), "uv lists what each environment installs (`uv export`)")
+    if not (os.environ.get("UV") or shutil.which("uv")):  # as environments.uv finds it
+        dependencies.missing("uv lists what each environment installs (`uv export`)")
 
 
 def test_the_platforms_checked_are_the_platforms_locked():
@@ -53,3 +56,12 @@ def test_a_package_without_a_wheel_for_a_platform_is_found():
         f"torch=={environments.locked_versions('reference')['torch']}"
     ]
     assert lock.without_wheel(reference, linux, (3, 11), broken) == []
+
+
+def test_every_python_the_project_supports_is_checked_and_the_range_must_end(monkeypatch):
+    reference = environments.declared()[environments.REFERENCE]
+    monkeypatch.setattr(lock, "_lock", lambda: {"requires-python": ">=3.11.5, <3.15"})
+    assert lock.pythons(reference) == [(3, 11), (3, 12), (3, 13), (3, 14)]
+    monkeypatch.setattr(lock, "_lock", lambda: {"requires-python": ">=3.11.5"})
+    with pytest.raises(ValueError, match="no upper bound"):
+        lock.pythons(reference)

@@ -58,6 +58,29 @@ def test_on_another_platform_the_torch_build_varies_in_the_reference_too(monkeyp
     assert outputs.matches(shown, other, ["torch-version"])
 
 
+@pytest.mark.parametrize(
+    ("key", "recorded", "here", "varies"),
+    [
+        ("torch", "2.13.0+cu130", "2.13.0+cu130", False),
+        ("torch", "2.13.0+cu130", "2.13.0", True),
+        ("python", "3.11.7", "3.11.7", False),
+        ("python", "3.11.7", "3.12.3", True),
+    ],
+)
+def test_a_value_varies_in_the_reference_only_where_it_is_not_what_the_record_says(
+    monkeypatch, key, recorded, here, varies
+) -> None:
+    import platform
+
+    import torch
+
+    record = {environments.REFERENCE: {"machine": {"torch": "2.13.0+cu130", "python": "3.11.7", key: recorded}}}
+    monkeypatch.setattr(outputs.records, "load", lambda: record)
+    monkeypatch.setattr(torch, "__version__", here if key == "torch" else "2.13.0+cu130")
+    monkeypatch.setattr(platform, "python_version", lambda: here if key == "python" else "3.11.7")
+    assert outputs._not_as_recorded(key) is varies
+
+
 def test_a_rule_no_page_uses_is_removed() -> None:
     from primer import paths
 

@@ -4,7 +4,8 @@ Output is compared exactly. The only exception is a value that honestly differs 
 Output block names the rule that covers it (``data-varies="torch-version"``), the page shows the value the
 reference environment printed, and in an environment where the rule's value truly varies, only text that
 its pattern matches in the shown output may differ, and only into another match of the same pattern.
-Everywhere else, and in the reference environment for every rule but a run-to-run one, it stays exact.
+Everywhere else it stays exact: in the reference environment, on the machine its record describes, for every
+rule but a run-to-run one.
 """
 
 from __future__ import annotations
