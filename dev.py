@@ -49,21 +49,33 @@ LINTERS = [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["zizmor"
 def sync_command(environment: environments.Environment) -> list[str]:
     """The `uv sync` that makes an environment exactly what uv.lock holds for its groups."""
     python = ["--python", environment.python] if environment.python else []
-    groups = [f"--group={group}" for group in environment.groups]
-    return [environments.uv(), "sync", "--quiet", "--no-default-groups", *groups, *python]
+    return [environments.uv(), "sync", "--quiet", *environment.group_options, *python]
 
 
 def environment(name: str) -> Path:
-    """The environment's interpreter, after `uv sync` made it match uv.lock (in well under a second when
-    nothing changed)."""
+    """The environment's interpreter, after `uv sync` made it match uv.lock (about a second when nothing
+    changed)."""
     declared = environments.declared()
     if name not in declared:
         sys.exit(f"dev.py: no environment {name!r}; declared: {', '.join(declared)}")
     env = declared[name]
-    subprocess.run(
-        sync_command(env), check=True, cwd=ROOT, env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(env.folder)}
-    )
+    if subprocess.run(
+        sync_command(env), cwd=ROOT, env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(env.folder)}
+    ).returncode:
+        sys.exit(f"dev.py: uv could not make the {name} environment (its message is above)")
     return environments.interpreter(env.folder, sys.platform)
+
+
+def activated(python: Path) -> dict[str, str]:
+    """The variables a command runs with: those of a shell with the interpreter's environment activated (not
+    the one uv made to run dev.py itself, whose VIRTUAL_ENV and scripts this process inherits)."""
+    return {
+        "NO_MKDOCS_2_WARNING": "1",  # a banner about MkDocs 2, printed on every build
+        "PYTHONUTF8": "1",  # files are UTF-8 on every platform, Windows' code page aside
+        **os.environ,
+        "VIRTUAL_ENV": str(python.parent.parent),
+        "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
 
 
 def test_matrix(args: list[str]) -> int:
@@ -74,7 +86,9 @@ def test_matrix(args: list[str]) -> int:
     for name in names or environments.names():
         python = environment(name)
         print(f"dev.py: testing in {name}", flush=True)
-        if subprocess.run([python, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT).returncode:
+        if subprocess.run(
+            [python, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT, env=activated(python)
+        ).returncode:
             failed.append(name)
     if failed:
         print(f"dev.py: the examples fail in {', '.join(failed)}", flush=True)
@@ -98,11 +112,9 @@ def main(argv: list[str]) -> int:
         sys.exit(__doc__)
     name, command_args = COMMANDS[command]
     python = environment(name)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about MkDocs 2, printed on every build
-    os.environ.setdefault("PYTHONUTF8", "1")  # files are UTF-8 on every platform, Windows' code page aside
     # A child process, not exec: on Windows exec starts a new process and returns to the shell at once.
     try:
-        return subprocess.run([python, *command_args, *args], cwd=ROOT).returncode
+        return subprocess.run([python, *command_args, *args], cwd=ROOT, env=activated(python)).returncode
     except KeyboardInterrupt:  # the child got Ctrl-C too and reports it
         return 130
 

@@ -29,6 +29,11 @@ class Environment:
     matrix: bool  # whether the examples are verified in it (`site` only builds the site)
 
     @property
+    def group_options(self) -> list[str]:
+        """How uv is told to install exactly these groups, and no others."""
+        return ["--no-default-groups", *(f"--group={group}" for group in self.groups)]
+
+    @property
     def folder(self) -> Path:
         """Where it lives: the reference in `.venv`, where `uv run` finds it; the others beside it."""
         return ROOT / ".venv" if self.name == REFERENCE else ROOT / ".envs" / self.name
@@ -64,12 +69,17 @@ def names() -> tuple[str, ...]:
 
 
 @functools.cache
+def uv_lock() -> dict:
+    return tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+
+
+@functools.cache
 def locked_versions(name: str) -> dict[str, str]:
     """The version uv.lock installs of each package an environment's groups ask for directly."""
-    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
-    project = next(package for package in lock["package"] if package.get("source", {}).get("virtual") == ".")
+    packages = uv_lock()["package"]
+    project = next(package for package in packages if package.get("source", {}).get("virtual") == ".")
     groups = project.get("dev-dependencies", {})
-    by_name = {package["name"]: package["version"] for package in lock["package"]}
+    by_name = {package["name"]: package["version"] for package in packages}
     return {
         requirement["name"]: requirement.get("version", by_name.get(requirement["name"], ""))
         for group in declared()[name].groups

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import subprocess
-import tomllib
 from dataclasses import dataclass
 
 from packaging.markers import default_environment
@@ -53,17 +52,12 @@ PLATFORMS = (
 )
 
 
-@functools.cache
-def _lock() -> dict:
-    return tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
-
-
 def pythons(environment: environments.Environment) -> list[tuple[int, int]]:
     """The Pythons an environment is checked for: the one it names, else every 3.x the project supports
     (requires-python, which must have an upper bound: uv takes the newest Python it finds or can fetch)."""
     if environment.python:
         return [tuple(int(part) for part in environment.python.split("."))[:2]]
-    supported = SpecifierSet(_lock()["requires-python"])
+    supported = SpecifierSet(environments.uv_lock()["requires-python"])
     if "3.99" in supported:
         raise ValueError(
             f"requires-python {supported} has no upper bound: uv could pick a Python nothing is locked for"
@@ -74,10 +68,9 @@ def pythons(environment: environments.Environment) -> list[tuple[int, int]]:
 @functools.cache
 def exported(environment: environments.Environment) -> tuple[Requirement, ...]:
     """Every package the environment installs, pinned, with the marker that says where."""
-    groups = [f"--group={group}" for group in environment.groups]
-    options = ["--frozen", "--no-default-groups", "--no-hashes", "--no-header", "--no-annotate"]
+    options = ["--frozen", "--no-hashes", "--no-header", "--no-annotate", *environment.group_options]
     text = subprocess.run(
-        [environments.uv(), "export", *options, *groups], cwd=ROOT, check=True, capture_output=True, text=True
+        [environments.uv(), "export", *options], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     return tuple(Requirement(line) for line in text.splitlines() if line and not line.startswith(("#", "-")))
 
@@ -115,7 +108,7 @@ def without_wheel(
         (canonicalize_name(package["name"]), package["version"]): [
             wheel["url"].rsplit("/", 1)[1] for wheel in package.get("wheels", [])
         ]
-        for package in (lock or _lock())["package"]
+        for package in (lock or environments.uv_lock())["package"]
     }
     missing = []
     for requirement in exported(environment):

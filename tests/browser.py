@@ -169,11 +169,10 @@ def check_page(site: Site, path: str, missing: bool = False) -> None:
         assert f"{site.url}{path} (404)" in events["failed"], f"{path}: not answered with status 404"
         events["failed"].remove(f"{site.url}{path} (404)")
         events["errors"].remove(NOT_FOUND)
-    failed = events["failed"]
     outside = sorted({url for url in events["requests"] if not url.startswith((f"{site.url}/", "data:", "blob:"))})
     problems = [
         *([f"console errors {events['errors']}"] if events["errors"] else []),
-        *([f"failed requests {failed}"] if failed else []),
+        *([f"failed requests {events['failed']}"] if events["failed"] else []),
         *([f"requests outside the site: {outside}"] if outside else []),
         *inaccessible,
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -55,6 +56,17 @@ def test_the_sync_command_names_the_groups_and_the_python_an_environment_needs(m
     assert [arg for arg in book if arg.startswith("--group=")] == ["--group=book", "--group=docs", "--group=test"]
     assert book[-2:] == ["--python", "3.11"], "torch 2.0.1 has wheels for Python 3.11 at the newest"
     assert "--python" not in dev.sync_command(environments.declared()["latest"])
+
+
+def test_commands_run_as_in_a_shell_with_their_environment_activated(monkeypatch):
+    monkeypatch.setenv("VIRTUAL_ENV", "/the/environment/uv/made/for/dev.py")
+    monkeypatch.setenv("PYTHONUTF8", "0")  # the user's own setting stays
+    monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)  # and where there is none, the project's
+    python = environments.interpreter(ROOT / ".envs" / "site", sys.platform)
+    env = dev.activated(python)
+    assert env["VIRTUAL_ENV"] == str(ROOT / ".envs" / "site")
+    assert env["PATH"].split(os.pathsep)[0] == str(python.parent)
+    assert env["PYTHONUTF8"] == "0" and env["NO_MKDOCS_2_WARNING"] == "1"
 
 
 def test_without_uv_dev_py_says_how_to_get_it(monkeypatch):

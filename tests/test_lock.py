@@ -43,7 +43,7 @@ def test_every_package_has_a_wheel_there(env, platform, python):
 
 def test_a_package_without_a_wheel_for_a_platform_is_found():
     """The check works: with torch's Windows wheels taken out of a copy of the lock, Windows lacks torch."""
-    broken = copy.deepcopy(lock._lock())
+    broken = copy.deepcopy(environments.uv_lock())
     for package in broken["package"]:
         package["wheels"] = [
             wheel
@@ -60,8 +60,8 @@ def test_a_package_without_a_wheel_for_a_platform_is_found():
 
 def test_every_python_the_project_supports_is_checked_and_the_range_must_end(monkeypatch):
     reference = environments.declared()[environments.REFERENCE]
-    monkeypatch.setattr(lock, "_lock", lambda: {"requires-python": ">=3.11.5, <3.15"})
+    monkeypatch.setattr(environments, "uv_lock", lambda: {"requires-python": ">=3.11.5, <3.15"})
     assert lock.pythons(reference) == [(3, 11), (3, 12), (3, 13), (3, 14)]
-    monkeypatch.setattr(lock, "_lock", lambda: {"requires-python": ">=3.11.5"})
+    monkeypatch.setattr(environments, "uv_lock", lambda: {"requires-python": ">=3.11.5"})
     with pytest.raises(ValueError, match="no upper bound"):
         lock.pythons(reference)
