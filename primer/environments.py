@@ -1,8 +1,9 @@
-"""The environments the examples are verified in, where each lives, and which one this process runs in.
+"""The environments the examples are verified in, and where each lives.
 
 Each is declared in pyproject.toml ([tool.primer.environments]) as the dependency groups it installs from
-uv.lock, and made by dev.py, which sets PRIMER_ENVIRONMENT for the runs of `uv run dev.py test-matrix`;
-any other run is the reference. Standard library only: dev.py imports it before any environment exists.
+uv.lock, and made by dev.py; `uv run dev.py test-matrix ENV` tells the checks which one they run in
+(pytest's `--environment`), any other run is the reference. Standard library only: dev.py imports it before
+any environment exists.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 from primer.paths import ROOT
 
 REFERENCE = "reference"  # the outputs on the pages come from it
-VARIABLE = "PRIMER_ENVIRONMENT"
 
 
 @dataclass(frozen=True)
@@ -85,18 +85,3 @@ def locked_versions(name: str) -> dict[str, str]:
         for group in declared()[name].groups
         for requirement in groups.get(group, [])
     }
-
-
-def current() -> str:
-    name = os.environ.get(VARIABLE, REFERENCE)
-    if name not in names():
-        raise RuntimeError(f"{VARIABLE}={name!r} names no environment; declared: {', '.join(names())}")
-    return name
-
-
-@functools.cache
-def has_accelerator() -> bool:
-    """Whether this machine has a GPU that torch can use (a CUDA build alone is not enough)."""
-    import torch
-
-    return torch.cuda.is_available() or torch.backends.mps.is_available()

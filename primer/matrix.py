@@ -65,11 +65,12 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in environments.names():
         sys.exit(f"usage: python -m primer.matrix ENV [PYTEST ARGS]; ENV one of {', '.join(environments.names())}")
     name, pytest_args = argv[0], argv[1:]
-    os.environ[environments.VARIABLE] = name  # read by the harness, here and in pytest's worker processes
     os.chdir(paths.ROOT)
     outcomes = Outcomes()
     # Arguments replace the whole selection; such a partial run's outcomes describe it, not the environment.
-    code = pytest.main(["-p", "no:cacheprovider", *(pytest_args or TARGETS)], plugins=[outcomes])
+    code = pytest.main(
+        ["-p", "no:cacheprovider", f"--environment={name}", *(pytest_args or TARGETS)], plugins=[outcomes]
+    )
     if pytest_args:
         return int(code)
     RECORDS.mkdir(exist_ok=True)

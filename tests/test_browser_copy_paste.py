@@ -15,7 +15,7 @@ from sybil import Document
 from primer import paths
 from primer.chapters import chapters
 from primer.verify import outputs
-from primer.verify.blocks import Example, example_blocks
+from primer.verify.blocks import CodeBlock, example_blocks
 from primer.verify.expand import expand_page
 from tests import browser
 
@@ -76,11 +76,11 @@ def copy_every_block(page) -> list[dict]:
     return blocks
 
 
-def checked_blocks(chapter: str) -> list[Example]:
+def checked_blocks(chapter: str) -> list[CodeBlock]:
     """The Python and console blocks of a chapter, in page order, as the checks see them."""
     page = paths.DOCS / f"{chapter}.md"
     document = Document(expand_page(page, paths.CONFIG).text, str(page))
-    return [block for block in example_blocks(document) if isinstance(block, Example)]
+    return [block for block in example_blocks(document) if isinstance(block, CodeBlock)]
 
 
 def shown_under(following: list[dict]) -> dict[str, str]:

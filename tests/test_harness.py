@@ -173,16 +173,15 @@ def test_an_output_block_under_no_python_block_fails(project):
     assert "docs/page.md:5: an Output block must sit directly under the Python block" in out
 
 
-def test_a_varies_rule_tolerates_only_the_values_it_names(project, monkeypatch):
+def test_a_varies_rule_tolerates_only_the_values_it_names(project):
     varying = '{ .text title="Output" data-varies="torch-version" }'
     write_page(project, block("version", "torch 2.14.1+cu130 on this machine\n", output_info=varying))
     run(project)[0].assert_outcomes(failed=1)  # the reference environment's version is exact
-    monkeypatch.setenv("PRIMER_ENVIRONMENT", "latest")
-    run(project)[0].assert_outcomes(passed=1)
+    run(project, "--environment=latest")[0].assert_outcomes(passed=1)
     write_page(project, block("version", "torch 2.14.1+cu130 on that machine\n", output_info=varying))
-    run(project)[0].assert_outcomes(failed=1)
+    run(project, "--environment=latest")[0].assert_outcomes(failed=1)
     write_page(project, block("version", "torch 2.14.1+cu130 on this machine\n"))
-    run(project)[0].assert_outcomes(failed=1)
+    run(project, "--environment=latest")[0].assert_outcomes(failed=1)
 
 
 def test_an_unknown_or_useless_varies_rule_fails(project):
@@ -300,16 +299,14 @@ def test_with_the_projects_pytest_options_a_page_stays_whole_in_one_worker(proje
     result.assert_outcomes(passed=12)
 
 
-def test_each_environment_is_compared_with_its_own_output_block(project, monkeypatch):
+def test_each_environment_is_compared_with_its_own_output_block(project):
     book = '{ .text title="Output with torch 2.0.1" data-environment="book" }'
     write_page(project, block("setup"), block("total", "6\n") + f"\n{FENCE}{book}\n7\n{FENCE}\n")
     run(project)[0].assert_outcomes(passed=2)  # the reference environment compares the plain block
-    monkeypatch.setenv("PRIMER_ENVIRONMENT", "book")
-    result, out = run(project)
+    result, out = run(project, "--environment=book")
     result.assert_outcomes(passed=1, failed=1)
     assert "-7\n+6" in out
-    monkeypatch.setenv("PRIMER_ENVIRONMENT", "latest")
-    run(project)[0].assert_outcomes(passed=2)  # no block of its own: the plain one
+    run(project, "--environment=latest")[0].assert_outcomes(passed=2)  # no block of its own: the plain one
 
 
 def test_output_blocks_that_leave_an_environment_ambiguous_fail(project):
@@ -320,15 +317,14 @@ def test_output_blocks_that_leave_an_environment_ambiguous_fail(project):
         assert "docs/page.md:7 (code: code/example.py:6-7)" in out
 
 
-def test_update_outputs_outside_the_reference_rewrites_only_that_environments_block(project, monkeypatch):
+def test_update_outputs_outside_the_reference_rewrites_only_that_environments_block(project):
     book = '{ .text title="Output with torch 2.0.1" data-environment="book" }'
-    monkeypatch.setenv("PRIMER_ENVIRONMENT", "book")
     page = write_page(project, block("setup"), block("total", "5\n"))
-    result, out = run(project, "--update-outputs")
+    result, out = run(project, "--update-outputs", "--environment=book")
     result.assert_outcomes(passed=1, failed=1)
     assert 'add an empty Output block with data-environment="book"' in out
     page = write_page(project, block("setup"), block("total", "5\n") + f"\n{FENCE}{book}\n{FENCE}\n")
-    run(project, "--update-outputs")[0].assert_outcomes(passed=2)
+    run(project, "--update-outputs", "--environment=book")[0].assert_outcomes(passed=2)
     assert page.read_text().endswith(f'"Output"\n5\n{FENCE}\n\n{FENCE}{book}\n6\n{FENCE}\n')
 
 

@@ -49,7 +49,7 @@ def shown(cell) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: str, tmp_path: Path) -> None:
+def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: str, tmp_path: Path, target) -> None:
     origins: dict[int, str] = {}
     generated = notebooks.build(chapter, origins)
     executed = copy.deepcopy(generated)
@@ -62,8 +62,9 @@ def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: 
         if expected.cell_type != "code":
             continue
         for stream, (name, rules_key) in STREAMS.items():
-            page, notebook = shown(expected)[stream], shown(actual)[stream]
-            if not outputs.matches(page, notebook, expected.metadata.get(rules_key, []) if rules_key else []):
+            page, notebook = shown(expected)[stream], outputs.as_shown(shown(actual)[stream])
+            rules = expected.metadata.get(rules_key, []) if rules_key else []
+            if not outputs.matches(page, notebook, rules, target):
                 problems.append(
                     f"{origins[index]}: in notebook {chapter}.ipynb, cell {index} shows another "
                     f"{name} than the page\n{outputs.diff(page, notebook)}"

@@ -4,6 +4,7 @@ import pytest
 
 from primer import environments
 from primer.verify import outputs
+from primer.verify.target import Target
 
 # rule: (shown, another value it covers, a change it must not cover)
 EXAMPLES = {
@@ -24,10 +25,9 @@ WHERE = {
 }
 
 
-def place(monkeypatch, environment: str, accelerator: bool, not_as_recorded: bool = False) -> None:
-    monkeypatch.setenv(environments.VARIABLE, environment)
-    monkeypatch.setattr(environments, "has_accelerator", lambda: accelerator)
-    monkeypatch.setattr(outputs, "_not_as_recorded", lambda key: not_as_recorded)
+def place(monkeypatch, environment: str, accelerator: bool, not_as_recorded: bool = False) -> Target:
+    monkeypatch.setattr(Target, "as_recorded", lambda self, key: not not_as_recorded)
+    return Target(environment, accelerator)
 
 
 def test_every_rule_has_examples() -> None:
@@ -37,25 +37,25 @@ def test_every_rule_has_examples() -> None:
 @pytest.mark.parametrize("rule", outputs.RULES)
 def test_a_rule_covers_its_value_where_it_varies_and_nothing_more(rule, monkeypatch) -> None:
     shown, other, wrong = EXAMPLES[rule]
-    place(monkeypatch, *WHERE[rule])
-    assert outputs.matches(shown, shown, [rule])
-    assert outputs.matches(shown, other, [rule])
-    assert not outputs.matches(shown, wrong, [rule])
-    assert not outputs.matches(shown, other, []), "without the rule, the value is exact"
+    target = place(monkeypatch, *WHERE[rule])
+    assert outputs.matches(shown, shown, [rule], target)
+    assert outputs.matches(shown, other, [rule], target)
+    assert not outputs.matches(shown, wrong, [rule], target)
+    assert not outputs.matches(shown, other, [], target), "without the rule, the value is exact"
 
 
 @pytest.mark.parametrize("rule", [name for name in outputs.RULES if name != "duration"])
 def test_in_the_reference_environment_without_a_gpu_the_value_is_exact(rule, monkeypatch) -> None:
     shown, other, _ = EXAMPLES[rule]
-    place(monkeypatch, environments.REFERENCE, False)
-    assert not outputs.matches(shown, other, [rule])
+    target = place(monkeypatch, environments.REFERENCE, False)
+    assert not outputs.matches(shown, other, [rule], target)
 
 
 def test_on_another_platform_the_torch_build_varies_in_the_reference_too(monkeypatch) -> None:
     """The lock installs 2.13.0+cu130 on Linux, 2.13.0 on macOS: the build is the platform's, not an error."""
     shown, other, _ = ("torch 2.13.0+cu130\n", "torch 2.13.0\n", None)
-    place(monkeypatch, environments.REFERENCE, False, not_as_recorded=True)
-    assert outputs.matches(shown, other, ["torch-version"])
+    target = place(monkeypatch, environments.REFERENCE, False, not_as_recorded=True)
+    assert outputs.matches(shown, other, ["torch-version"], target)
 
 
 @pytest.mark.parametrize(
@@ -70,15 +70,12 @@ def test_on_another_platform_the_torch_build_varies_in_the_reference_too(monkeyp
 def test_a_value_varies_in_the_reference_only_where_it_is_not_what_the_record_says(
     monkeypatch, key, recorded, here, varies
 ) -> None:
-    import platform
-
-    import torch
+    from primer.verify import target
 
     record = {environments.REFERENCE: {"machine": {"torch": "2.13.0+cu130", "python": "3.11.7", key: recorded}}}
-    monkeypatch.setattr(outputs.records, "load", lambda: record)
-    monkeypatch.setattr(torch, "__version__", here if key == "torch" else "2.13.0+cu130")
-    monkeypatch.setattr(platform, "python_version", lambda: here if key == "python" else "3.11.7")
-    assert outputs._not_as_recorded(key) is varies
+    monkeypatch.setattr(target.records, "load", lambda: record)
+    machine = {"torch": "2.13.0+cu130", "python": "3.11.7", key: here}
+    assert Target(environments.REFERENCE, False, **machine).as_recorded(key) is not varies
 
 
 def test_a_rule_no_page_uses_is_removed() -> None:
@@ -87,3 +84,24 @@ def test_a_rule_no_page_uses_is_removed() -> None:
     pages = "\n".join(page.read_text(encoding="utf-8") for page in paths.DOCS.rglob("*.md"))
     unused = [rule for rule in outputs.RULES if rule not in pages]
     assert not unused, f"varies rules no page uses: {unused}"
+
+
+@pytest.mark.parametrize(
+    ("printed", "shown"),
+    [
+        ("\x1b[1mbold\x1b[0m and plain\n", "bold and plain\n"),  # a terminal's styles are not text
+        ("line\r\nnext\n", "line\nnext\n"),
+        ("progress 10%\rprogress 100%\n", "progress 100%\n"),  # a carriage return overwrites the line
+        ("abcdef\rXY\n", "XYcdef\n"),
+        ("one\u2028two\x0cthree\n", "one\\u2028two\\x0cthree\n"),  # no line break but \n
+        ("zero\u200bwidth\x07\n", "zero\\u200bwidth\\x07\n"),  # nothing invisible
+        ("tab\there\n", "tab\there\n"),
+    ],
+)
+def test_printed_text_is_compared_and_written_as_a_terminal_shows_it(printed, shown) -> None:
+    assert outputs.as_shown(printed) == shown
+
+
+def test_a_difference_only_in_spaces_is_shown_as_repr() -> None:
+    text = outputs.diff("a b\n", "a  b\n")
+    assert "shown:   'a b'" in text and "printed: 'a  b'" in text

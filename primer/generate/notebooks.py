@@ -19,10 +19,10 @@ from sybil import Document
 
 from primer import paths
 from primer.chapters import chapters
+from primer.environments import REFERENCE  # a notebook shows what the page shows for the reference
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
 from primer.verify.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
-from primer.verify.expand import expand_page
-from primer.verify.page import location
+from primer.verify.expand import expand_page, location
 
 NOTEBOOK_LINK = re.compile(r"^\[Open this chapter as a notebook\]\(notebooks/[\w-]+\.ipynb\)\{[^}]*\}\n\n?", re.M)
 # A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
@@ -64,14 +64,15 @@ def _markdown(text: str) -> str:
 def _outputs(block: PythonBlock) -> list:
     """Notebook outputs for what a page shows under a block: printed text, then maybe an error (both in its
     Output block), then what its Output (stderr) block shows."""
-    shown = block.output.source if block.output else ""
+    output = block.output(REFERENCE)
+    shown = output.source if output else ""
     lines = shown.rstrip("\n").split("\n") if shown else []
     # The error is the last thing a cell shows; its message may go on over several lines.
     start = next((i for i in reversed(range(len(lines))) if ERROR_LINE.match(lines[i])), None)
     printed = "\n".join(lines if start is None else lines[:start])
     outputs = [v4.new_output("stream", name="stdout", text=printed + "\n")] if printed else []
-    if block.stderr and block.stderr.source:
-        outputs.append(v4.new_output("stream", name="stderr", text=block.stderr.source))
+    if (stderr := block.stderr(REFERENCE)) and stderr.source:
+        outputs.append(v4.new_output("stream", name="stderr", text=stderr.source))
     if start is not None:
         error = ERROR_LINE.match(lines[start])
         value = "\n".join([error["value"], *lines[start + 1 :]])
@@ -115,7 +116,7 @@ def build(chapter: str, origins: dict[int, str] | None = None) -> nbformat.Noteb
         if isinstance(block, ConsoleBlock):
             shown = "".join(
                 f"\n\n{title}:\n\n```text\n{fence.source}```"
-                for title, fence in ((OUTPUT_TITLE, block.output), (STDERR_TITLE, block.stderr))
+                for title, fence in ((OUTPUT_TITLE, block.output(REFERENCE)), (STDERR_TITLE, block.stderr(REFERENCE)))
                 if fence and fence.source
             )
             cells.append(v4.new_markdown_cell(f"```console\n{block.code.source}```{shown}"))
@@ -124,7 +125,7 @@ def build(chapter: str, origins: dict[int, str] | None = None) -> nbformat.Noteb
         else:
             outputs = _outputs(block)
             metadata = {}
-            for key, fence in (("varies", block.output), ("varies-stderr", block.stderr)):
+            for key, fence in (("varies", block.output(REFERENCE)), ("varies-stderr", block.stderr(REFERENCE))):
                 if fence and fence.varies:
                     metadata[key] = fence.varies
             if origins is not None:

@@ -8,13 +8,13 @@ either of the forms pymdownx.superfences accepts (``python title="x"`` and ``{ .
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sybil import Document, Region
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
-from primer.environments import current as current_environment
 from primer.environments import names as environment_names
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
@@ -44,13 +44,24 @@ class Fence:
         return self.first_line + 1
 
     @property
+    def title(self) -> str:
+        """The title as a reader reads it: Unicode-normalized (NFKC), invisible characters removed."""
+        title = unicodedata.normalize("NFKC", self.attributes.get("title", ""))
+        return "".join(character for character in title if unicodedata.category(character) != "Cf").strip()
+
+    @property
     def is_output(self) -> bool:
-        title = self.attributes.get("title", "")
-        return title == OUTPUT_TITLE or title.startswith(OUTPUT_TITLE + " ")
+        return self.title == OUTPUT_TITLE or self.title.startswith(OUTPUT_TITLE + " ")
 
     @property
     def is_stderr(self) -> bool:
-        return self.attributes.get("title", "").startswith(STDERR_TITLE)
+        return self.title.startswith(STDERR_TITLE)
+
+    @property
+    def misnamed(self) -> bool:
+        """Titled like an Output block to a reader, and yet not exactly one: the checks would pass it by."""
+        looks_like = self.title.casefold().startswith(OUTPUT_TITLE.casefold())
+        return looks_like and (not self.is_output or self.title != self.attributes.get("title"))
 
     @property
     def varies(self) -> list[str]:
@@ -67,7 +78,7 @@ class OutputVariantError(ValueError):
 
 
 @dataclass(frozen=True)
-class Example:
+class CodeBlock:
     """A Python or console block and the blocks shown right under it: its Output block (stdout, and an
     error), then its Output (stderr) block. Where an environment's output truly differs, each may come once
     more per group of environments (`data-environment`); each environment is compared with its own."""
@@ -75,23 +86,21 @@ class Example:
     code: Fence
     shown: tuple[Fence, ...]
 
-    @property
-    def output(self) -> Fence | None:
-        """The Output block this environment's stdout (and error) is compared with."""
-        return _for_this_environment([fence for fence in self.shown if not fence.is_stderr], OUTPUT_TITLE)
+    def output(self, environment: str) -> Fence | None:
+        """The Output block an environment's stdout (and error) is compared with."""
+        return _for_environment(environment, [fence for fence in self.shown if not fence.is_stderr], OUTPUT_TITLE)
 
-    @property
-    def stderr(self) -> Fence | None:
-        """The Output (stderr) block this environment's stderr and warnings are compared with."""
-        return _for_this_environment([fence for fence in self.shown if fence.is_stderr], STDERR_TITLE)
+    def stderr(self, environment: str) -> Fence | None:
+        """The Output (stderr) block an environment's stderr and warnings are compared with."""
+        return _for_environment(environment, [fence for fence in self.shown if fence.is_stderr], STDERR_TITLE)
 
     @property
     def end(self) -> int:
         return (self.shown[-1] if self.shown else self.code).end
 
 
-def _for_this_environment(fences: list[Fence], title: str) -> Fence | None:
-    environment, declared = current_environment(), environment_names()
+def _for_environment(environment: str, fences: list[Fence], title: str) -> Fence | None:
+    declared = environment_names()
     for fence in fences:
         if unknown := set(fence.environments) - set(declared):
             raise OutputVariantError(f"unknown environment(s) {', '.join(sorted(unknown))} in data-environment")
@@ -104,7 +113,7 @@ def _for_this_environment(fences: list[Fence], title: str) -> Fence | None:
     return chosen[0] if chosen else None
 
 
-class PythonBlock(Example):
+class PythonBlock(CodeBlock):
     @property
     def filename(self) -> str | None:
         """A block titled with a file name (`title="train.py"`) is a file the reader saves, not session code."""
@@ -112,7 +121,7 @@ class PythonBlock(Example):
         return title if title.endswith(".py") else None
 
 
-class ConsoleBlock(Example):
+class ConsoleBlock(CodeBlock):
     @property
     def commands(self) -> list[str]:
         commands: list[str] = []
@@ -127,6 +136,13 @@ class ConsoleBlock(Example):
 @dataclass(frozen=True)
 class OrphanOutput:
     """An Output (or Output (stderr)) block that does not sit right under a Python block: nothing printed it."""
+
+    fence: Fence
+
+
+@dataclass(frozen=True)
+class MisnamedOutput:
+    """A block a reader takes for an Output block that is not exactly one (`Output\u200b`, `output`, `Outputs`)."""
 
     fence: Fence
 
@@ -148,18 +164,21 @@ class Fences:
             yield Fence(language, attributes, str(source), region.start, region.end, first_line, last_line, indent)
 
 
-def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput]:
+def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput | MisnamedOutput]:
     """Pair each Python or console fence with the Output fences directly under it (only blank lines between)."""
     fences = list(Fences()(document))
     paired: set[int] = set()
     for index, fence in enumerate(fences):
+        if fence.misnamed:
+            yield MisnamedOutput(fence)
+            continue
         if fence.language not in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
             if fence.is_output and index not in paired:
                 yield OrphanOutput(fence)
             continue
         shown, end = [], fence.end
         for following in fences[index + 1 :]:
-            if not following.is_output or document.text[end : following.start].strip():
+            if following.misnamed or not following.is_output or document.text[end : following.start].strip():
                 break
             paired.add(index + 1 + len(shown))
             shown.append(following)
@@ -172,5 +191,5 @@ def regions(document: Document, evaluator) -> Iterator[Region]:
     for block in example_blocks(document):
         if isinstance(block, (PythonBlock, ConsoleBlock)):
             yield Region(block.code.start, block.end, parsed=block, evaluator=evaluator)
-        else:
+        else:  # a block that fails whatever runs
             yield Region(block.fence.start, block.fence.end, parsed=block, evaluator=evaluator)

@@ -36,6 +36,18 @@ class Origin:
         return f"{self.path}:{self.line}"
 
 
+def location(page: Origin, origins: list[Origin]) -> str:
+    """Where a block is: its page line, and the file lines its code came from."""
+    spans: list[list] = []
+    for origin in origins:
+        if spans and spans[-1][0] == origin.path and spans[-1][2] + 1 == origin.line:
+            spans[-1][2] = origin.line
+        else:
+            spans.append([origin.path, origin.line, origin.line])
+    code = ", ".join(f"{path}:{first}-{last}" for path, first, last in spans) or "empty block"
+    return f"{page} (code: {code})"
+
+
 @dataclass(frozen=True)
 class ExpandedPage:
     text: str

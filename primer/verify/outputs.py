@@ -11,48 +11,34 @@ rule but a run-to-run one.
 from __future__ import annotations
 
 import difflib
-import platform
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from primer import environments, records
+from .target import Target
 
 
 @dataclass(frozen=True)
 class Rule:
     pattern: str
-    varies_here: Callable[[], bool]  # whether the value truly varies where this process runs
-
-
-def _outside_the_reference() -> bool:
-    return environments.current() != environments.REFERENCE
-
-
-def _not_as_recorded(key: str) -> bool:
-    """Whether this machine's torch build or Python (`key` in the record's machine) differs from the one the
-    reference environment's outputs were recorded with (matrix/reference.json): the same lock installs
-    another torch build on macOS and Windows, and uv picks whatever Python 3.11+ a machine has."""
-    import torch
-
-    here = {"torch": torch.__version__, "python": platform.python_version()}[key]
-    return records.load()[environments.REFERENCE]["machine"][key] != here
+    varies_at: Callable[[Target], bool]  # whether the value truly varies where the pages run
 
 
 RULES: dict[str, Rule] = {
     # torch.__version__, e.g. 2.13.0+cu130 or 2.13.0: fixed by each environment's lock and the platform's wheel
     "torch-version": Rule(
         r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z.]+)?",
-        lambda: _outside_the_reference() or _not_as_recorded("torch"),
+        lambda target: not target.in_reference or not target.as_recorded("torch"),
     ),
     # platform.python_version(), e.g. 3.11.7: whichever Python 3.11+ runs the examples
-    "python-version": Rule(r"\b3\.\d+\.\d+\b", lambda: _not_as_recorded("python")),
+    "python-version": Rule(r"\b3\.\d+\.\d+\b", lambda target: not target.as_recorded("python")),
     # a measured duration, e.g. 0.0123 s or 12.3 ms: differs from run to run
-    "duration": Rule(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)", lambda: True),
+    "duration": Rule(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)", lambda target: True),
     # whether the machine has a GPU, e.g. torch.cuda.is_available()
-    "availability": Rule(r"\b(?:True|False)\b", lambda: environments.has_accelerator()),
+    "availability": Rule(r"\b(?:True|False)\b", lambda target: target.accelerator),
     # the kind of device code picks, which is the CPU unless the machine has a GPU
-    "device-type": Rule(r"\b(?:cpu|cuda|mps)\b", lambda: environments.has_accelerator()),
+    "device-type": Rule(r"\b(?:cpu|cuda|mps)\b", lambda target: target.accelerator),
 }
 
 
@@ -64,7 +50,7 @@ class UselessRuleError(RuleError):
     pass
 
 
-def tolerant_pattern(expected: str, rules: list[str]) -> re.Pattern[str]:
+def tolerant_pattern(expected: str, rules: list[str], target: Target) -> re.Pattern[str]:
     """A pattern that matches `expected`, letting only the spans matched by the named rules vary, and
     only those rules whose values vary where this process runs."""
     for name in rules:
@@ -72,7 +58,7 @@ def tolerant_pattern(expected: str, rules: list[str]) -> re.Pattern[str]:
             raise RuleError(f"unknown varies rule {name!r}; known rules: {', '.join(sorted(RULES))}")
         if not re.search(RULES[name].pattern, expected):
             raise UselessRuleError(f"varies rule {name!r} matches nothing in the shown output; remove it")
-    varying = [RULES[name].pattern for name in rules if RULES[name].varies_here()]
+    varying = [RULES[name].pattern for name in rules if RULES[name].varies_at(target)]
     if not varying:
         return re.compile(re.escape(expected))
     combined = re.compile("|".join(f"(?:{pattern})" for pattern in varying))
@@ -85,12 +71,49 @@ def tolerant_pattern(expected: str, rules: list[str]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def matches(expected: str, actual: str, rules: list[str]) -> bool:
-    return tolerant_pattern(expected, rules).fullmatch(actual) is not None
+def matches(expected: str, actual: str, rules: list[str], target: Target) -> bool:
+    return tolerant_pattern(expected, rules, target).fullmatch(actual) is not None
+
+
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # a terminal's colours and bold (SGR): shown as plain text
+_LINE_BREAKS = {"\u2028", "\u2029", "\x85", "\x0b", "\x0c"}  # what str.splitlines() splits on besides \n
+
+
+def as_shown(printed: str) -> str:
+    """What a reader's terminal shows of printed text, in a form an Output block can hold and compare.
+
+    Styles (bold, colours) are dropped, a carriage return goes back to the start of the line and what follows
+    overwrites it, and any other control, invisible or line-breaking character is spelled out as its escape
+    (`\\u200b`), so that it can neither hide in an Output block nor split it into other lines.
+    """
+    lines = []
+    for line in _STYLE.sub("", printed.replace("\r\n", "\n")).split("\n"):
+        shown: list[str] = []
+        for part in line.split("\r"):  # each part overwrites the line from its start
+            shown[: len(part)] = part
+        lines.append("".join(_visible(character) for character in shown))
+    return "\n".join(lines)
+
+
+def _visible(character: str) -> str:
+    if character == "\t" or not (
+        unicodedata.category(character) in {"Cc", "Cf", "Zl", "Zp"} or character in _LINE_BREAKS
+    ):
+        return character
+    return character.encode("unicode_escape").decode("ascii")
 
 
 def diff(expected: str, actual: str) -> str:
-    lines = difflib.unified_diff(
-        expected.splitlines(), actual.splitlines(), "shown on the page", "printed by the code", lineterm=""
+    """A unified diff; lines that differ only in what cannot be seen (spaces, tabs) are shown again, as repr."""
+    lines = list(
+        difflib.unified_diff(
+            expected.split("\n"), actual.split("\n"), "shown on the page", "printed by the code", lineterm=""
+        )
     )
+    removed = [line[1:] for line in lines if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in lines if line.startswith("+") and not line.startswith("+++")]
+    alike = [(old, new) for old, new in zip(removed, added) if old.split() == new.split()]
+    if alike:
+        lines.append("These lines differ only in spaces, tabs or line ends:")
+        lines += [f"  shown:   {old!r}\n  printed: {new!r}" for old, new in alike]
     return "\n".join(lines)

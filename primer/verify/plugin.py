@@ -1,31 +1,54 @@
 """pytest plugin: sybil runs the docs pages, pytest-codeblocks runs the README.
 
-- every `*.md` under `docs/` is expanded like the site and each Python block is run in page order, in
-  one namespace per page, its printed output compared with the Output block under it;
+- every `*.md` under `docs/` is expanded like the site and each of its blocks is run in page order, each page
+  in a process of its own, its printed output compared with the Output block under it;
 - `README.md` goes to pytest-codeblocks (its blocks are inline, and it is not part of the site);
-- `--update-outputs` rewrites Output blocks from the real run instead of failing on a difference.
+- `--update-outputs` rewrites Output blocks from the real run instead of failing on a difference;
+- `--environment` names the environment the run is in (`uv run dev.py test-matrix` passes it);
+- `--perturb` runs the pages with another hash seed and torch seed, in scratch directories on another file
+  system: output that depends on chance passes one run and fails the other;
+- `--summary-file` writes, when the run ends, how many tests ran and how they went: `dev.py` checks it, so
+  that a run that ended early can never look green.
 """
 
 from __future__ import annotations
 
-import functools
+import json
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from pytest_codeblocks.plugin import MarkdownFile
 from sybil import Sybil
 
+from primer import environments
+
 from . import page
+from .rewrite import OutputRewriter
+from .settings import BLOCK_TIMEOUT, Settings
+from .target import Target
 
 _COLLECT = pytest.StashKey()
-_REWRITER = pytest.StashKey[page.OutputRewriter]()
+_SETTINGS = pytest.StashKey[Settings]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
+    group = parser.getgroup("primer", "the docs pages' checks")
+    group.addoption(
         "--update-outputs",
         action="store_true",
         help="rewrite the Output blocks of the docs pages from what their code prints, instead of comparing",
     )
+    group.addoption(
+        "--environment",
+        default=environments.REFERENCE,
+        choices=environments.names(),
+        help="the environment this interpreter is (default: %(default)s); each compares its own Output blocks",
+    )
+    group.addoption("--block-timeout", type=float, default=BLOCK_TIMEOUT, help="seconds a block may run")
+    group.addoption("--perturb", action="store_true", help="the second run: another seed, another file system")
+    group.addoption("--summary-file", help="write the run's counts to this JSON file when it ends")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -35,21 +58,56 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         config.option.dist = "no"
 
 
+def _settings(config: pytest.Config) -> Settings:
+    perturb = config.getoption("perturb")
+    return Settings(
+        target=_target(config),
+        rewriter=OutputRewriter() if config.getoption("update_outputs") else None,
+        timeout=config.getoption("block_timeout"),
+        perturb=perturb,
+        hash_seed=2 if perturb else 1,
+        scratch_in=_other_file_system() if perturb else None,
+    )
+
+
+def _target(config: pytest.Config) -> Target:
+    environment = config.getoption("environment")
+    if config.getoption("numprocesses", None) and not hasattr(config, "workerinput"):
+        return Target(environment)  # xdist's main process runs no check: it needs no facts of the machine
+    return Target.here(environment)
+
+
+def _other_file_system() -> str:
+    """A folder on another file system than the system's temp folder: /dev/shm (tmpfs) where the temp folder is
+    on disk, else the project's .scratch (on disk). Directory listings come out in another order there."""
+    temp = tempfile.gettempdir()
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and os.stat(shm).st_dev != os.stat(temp).st_dev:
+        return str(shm)
+    folder = Path.cwd() / ".scratch" / "perturbed"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    rewriter = page.OutputRewriter() if config.getoption("update_outputs") else None
-    if rewriter:
-        config.stash[_REWRITER] = rewriter
-    scratch = page.ScratchDirectories()
+    config.stash[_SETTINGS] = settings = _settings(config)
+    checks = page.PageChecks(settings)
     docs = Sybil(
-        parsers=[functools.partial(page.parse_blocks, rewriter=rewriter)],
+        parsers=[checks.parse],
         patterns=["*.md"],
         path=str(config.rootpath / "docs"),
         document_types={".md": page.RenderedPage},
-        setup=scratch.enter,
-        teardown=scratch.leave,
+        setup=checks.setup,
+        teardown=checks.teardown,
         name="docs",
     )
     config.stash[_COLLECT] = docs.pytest()
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Target:
+    """Where this run's pages run: the environment and the machine (for the tests that compare outputs too)."""
+    return pytestconfig.stash[_SETTINGS].target
 
 
 def pytest_collect_file(file_path, parent: pytest.Collector):
@@ -59,10 +117,23 @@ def pytest_collect_file(file_path, parent: pytest.Collector):
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    if _REWRITER not in config.stash:
+    rewriter = config.stash[_SETTINGS].rewriter
+    if rewriter is None:
         return
-    counts = config.stash[_REWRITER].apply()
+    counts = rewriter.apply()
     for path, count in sorted(counts.items()):
         terminalreporter.write_line(f"rewrote {count} Output block(s) in {path.relative_to(config.rootpath)}")
     if not counts:
         terminalreporter.write_line("every Output block already matches its code")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    path = session.config.getoption("summary_file")
+    if not path or hasattr(session.config, "workerinput"):  # the main process writes it, once
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    counts = {key: len(reports) for key, reports in reporter.stats.items() if key}
+    Path(path).write_text(
+        json.dumps({"collected": session.testscollected, "exitstatus": int(exitstatus), "counts": counts}),
+        encoding="utf-8",
+    )

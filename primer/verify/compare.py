@@ -1,0 +1,83 @@
+"""Comparing what a block did with the blocks the page shows under it: the decision of pass or fail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import blocks, outputs, rewrite
+from .run import Raised, Run
+from .settings import Settings
+
+UPDATE_HINT = "Run `uv run dev.py test --update-outputs` to rewrite Output blocks from a real run."
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One block's comparison: the page it is on, the block, and how the page reads where it is (`where`)."""
+
+    document: object  # page.RenderedPage
+    block: blocks.CodeBlock
+    where: str
+    settings: Settings
+
+    def __call__(self, run: Run) -> str | None:
+        if run.error and run.error.ends_the_script:
+            return (
+                f"{self.where} raised {run.error.name}, which ends a reader's script or session:\n{run.error.traceback}"
+            )
+        if run.threads:
+            return (
+                f"{self.where} left threads running ({', '.join(run.threads)}): a reader's script would not end. "
+                "Join them, or make them daemon threads."
+            )
+        problems = [self.stream("output", run.output, run.error), self.stream("stderr", run.stderr, None)]
+        return "\n".join(problem for problem in problems if problem) or None
+
+    def stream(self, stream: str, printed: str, error: Raised | None) -> str | None:
+        """Compare one stream with the block shown for it: `output` (stdout and errors) or `stderr`."""
+        environment = self.settings.target.environment
+        try:
+            fence = self.block.output(environment) if stream == "output" else self.block.stderr(environment)
+        except blocks.OutputVariantError as problem:
+            return f"{self.where}: {problem}"
+        actual = outputs.as_shown(printed)
+        if actual and not actual.endswith("\n"):
+            actual += "\n"
+        expected = fence.source if fence else ""
+        try:
+            if outputs.matches(expected, actual, fence.varies if fence else [], self.settings.target):
+                return None
+        except outputs.UselessRuleError as problem:
+            if self.settings.rewriter is None:  # when rewriting, the new output is checked against the rule next run
+                return f"{self.where}: {problem}"
+        except outputs.RuleError as problem:
+            return f"{self.where}: {problem}"
+        if error and not _shows(expected, error):
+            return f"{self.where} raised an error the page does not show:\n{error.traceback}"
+        if stream == "stderr" and fence is None:  # like an error, what goes to stderr is shown only when declared
+            return (
+                f"{self.where} wrote to stderr (or warned), which the page does not show:\n{actual}"
+                f'Show it in a ```text title="{blocks.STDERR_TITLE}"``` block under the Output block '
+                "(`--update-outputs` fills in an empty one), or change the code so that it does not."
+            )
+        if self.settings.rewriter is not None:
+            return self.rewrite(stream, fence, actual)
+        shown = "Output block" if stream == "output" else f"{blocks.STDERR_TITLE} block"
+        difference = outputs.diff(expected, actual)
+        return f"{self.where}: the {shown} differs from what the code printed\n{difference}\n{UPDATE_HINT}"
+
+    def rewrite(self, stream: str, fence: blocks.Fence | None, actual: str) -> str | None:
+        environment = self.settings.target.environment
+        if not self.settings.target.in_reference and not (fence and environment in fence.environments):
+            title = blocks.OUTPUT_TITLE if stream == "output" else blocks.STDERR_TITLE
+            return (
+                f"{self.where}: the {environment} environment prints something else than the reference; to show it, "
+                f'add an empty {title} block with data-environment="{environment}" under the others and run again'
+            )
+        self.settings.rewriter.edits.append(rewrite.edit(self.document, self.block, fence, actual))
+        return None
+
+
+def _shows(expected: str, error: Raised) -> bool:
+    """Whether the page shows this error the way Python reports it (`Name: message`), message aside."""
+    return any(line == error.name or line.startswith(error.name + ":") for line in expected.splitlines())

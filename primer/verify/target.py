@@ -1,0 +1,43 @@
+"""Where the pages run: the environment, and the facts of the machine that decide which values may vary.
+
+Made once, where a run starts (the pytest plugin, from its `--environment` option), and passed to every
+check; nothing in the verification reads the process's environment variables to decide what to compare.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+
+from primer import environments, records
+
+
+@dataclass(frozen=True)
+class Target:
+    environment: str = environments.REFERENCE
+    accelerator: bool = False  # a GPU torch can use: CUDA or Apple's MPS (a CUDA build alone is not one)
+    torch: str = ""  # torch.__version__ of the interpreter that runs the pages
+    python: str = ""  # platform.python_version() of that interpreter
+
+    @classmethod
+    def here(cls, environment: str = environments.REFERENCE) -> Target:
+        """This interpreter, in the named environment."""
+        if environment not in environments.names():
+            raise ValueError(f"{environment!r} names no environment; declared: {', '.join(environments.names())}")
+        import torch
+
+        accelerator = torch.cuda.is_available() or torch.backends.mps.is_available()
+        return cls(environment, accelerator, torch.__version__, platform.python_version())
+
+    @property
+    def in_reference(self) -> bool:
+        return self.environment == environments.REFERENCE
+
+    def as_recorded(self, key: str) -> bool:
+        """Whether this machine's torch build or Python (`torch`, `python`) is the one the reference outputs were
+        recorded with (matrix/reference.json): the same lock installs another torch build on macOS and Windows,
+        and uv picks whatever Python 3.11+ a machine has."""
+        return records.load()[environments.REFERENCE]["machine"][key] == getattr(self, key)
+
+
+REFERENCE = Target()  # what the generators use: the outputs the pages show are the reference's
