@@ -22,10 +22,12 @@ others in .envs/ENV) and brought back in line with uv.lock whenever that changes
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 if sys.version_info < (3, 11):  # noqa: UP036 - the one check an older Python must be able to run
@@ -102,6 +104,22 @@ def lint() -> int:
     )
 
 
+def pytest_ran_to_its_end(command: list[str], env: dict[str, str]) -> int:
+    """Run pytest, and fail unless it reached its own summary: a run that ends early (a test that ends the
+    interpreter, a crash) must never read as green, whatever its exit code."""
+    with tempfile.TemporaryDirectory() as folder:
+        summary = Path(folder) / "summary.json"
+        code = subprocess.run([*command, f"--summary-file={summary}"], cwd=ROOT, env=env).returncode
+        if not summary.is_file():
+            print(f"dev.py: pytest ended (exit code {code}) before its summary: the run did not finish", flush=True)
+            return code or 1
+        counts = json.loads(summary.read_text(encoding="utf-8"))
+    if code == 0 and counts["exitstatus"] != 0:
+        print(f"dev.py: pytest exited with 0, but its summary says {counts}", flush=True)
+        return 1
+    return code
+
+
 def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("", [])
     if command == "lint":
@@ -114,6 +132,8 @@ def main(argv: list[str]) -> int:
     python = environment(name)
     # A child process, not exec: on Windows exec starts a new process and returns to the shell at once.
     try:
+        if command == "test":
+            return pytest_ran_to_its_end([python, *command_args, *args], activated(python))
         return subprocess.run([python, *command_args, *args], cwd=ROOT, env=activated(python)).returncode
     except KeyboardInterrupt:  # the child got Ctrl-C too and reports it
         return 130

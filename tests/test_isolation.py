@@ -1,0 +1,197 @@
+"""A page cannot hang the checks, fool them, end them early, or change another page's result.
+
+Each case is what a careless or hostile page does; each fails, in bounded time, naming the page line.
+Like test_harness.py, each test runs the harness on a small project of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_harness import FENCE, project, run, write_page  # noqa: F401 - project is a fixture
+
+TIMEOUT = "--block-timeout=3"
+
+
+def python(code: str, output: str | None = None, title: str = "Output") -> str:
+    shown = f'\n{FENCE}text title="{title}"\n{output}{FENCE}\n' if output is not None else ""
+    return f"{FENCE}python\n{code}{FENCE}\n{shown}"
+
+
+def console(command: str, output: str | None = None) -> str:
+    shown = f'\n{FENCE}text title="Output"\n{output}{FENCE}\n' if output is not None else ""
+    return f"{FENCE}console\n$ {command}\n{FENCE}\n{shown}"
+
+
+def timed(project, *args: str) -> tuple[pytest.RunResult, str, float]:
+    started = time.monotonic()
+    result, out = run(project, *args)
+    return result, out, time.monotonic() - started
+
+
+def processes_running(word: str) -> list[str]:
+    """The command lines of the live processes that mention `word` (zombies have none)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if word in text:
+            found.append(text)
+    return found
+
+
+def test_a_block_that_never_ends_fails_in_bounded_time_and_so_do_the_blocks_after_it(project):
+    write_page(project, python("while True:\n    pass\n"), python("print(1)\n", "1\n"))
+    result, out, seconds = timed(project, TIMEOUT)
+    result.assert_outcomes(failed=2)
+    assert seconds < 20
+    assert "docs/page.md:3 (code: docs/page.md:4-5): did not finish within 3 s; the page's process" in out
+    assert "docs/page.md:8 (code: docs/page.md:9-9): the page's process was stopped at an earlier block" in out
+
+
+def test_a_thread_left_running_fails_the_block_that_started_it_and_hangs_nothing(project):
+    write_page(project, python("import threading, time\n\nthreading.Thread(target=time.sleep, args=(600,)).start()\n"))
+    result, out, seconds = timed(project, TIMEOUT)
+    result.assert_outcomes(failed=1)
+    assert seconds < 20
+    assert "docs/page.md:3 (code: docs/page.md:4-6) left threads running (Thread-1 (sleep))" in out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes from /proc")
+def test_a_console_pipeline_that_never_ends_is_killed_whole(project):
+    script = f'{FENCE}python title="spin_forever.py"\nwhile True:\n    pass\n{FENCE}\n'
+    write_page(project, script, console("python spin_forever.py | cat"))
+    result, out, seconds = timed(project, TIMEOUT)
+    result.assert_outcomes(passed=1, failed=1)
+    assert seconds < 20
+    assert "docs/page.md:8: `python spin_forever.py | cat` did not finish within 3 s; it and everything" in out
+    assert not processes_running("spin_forever.py")
+
+
+def test_a_block_that_ends_the_interpreter_fails_and_the_other_pages_still_run(project):
+    write_page(project, python("import os\n\nos._exit(0)\n"), python("print(1)\n", "1\n"))
+    (project.path / "docs" / "later.md").write_text(python("print(2)\n", "2\n"))
+    result, out, seconds = timed(project, TIMEOUT)
+    result.assert_outcomes(passed=1, failed=2)
+    assert "docs/page.md:3 (code: docs/page.md:4-6): the page's process ended (exit code 0) while it ran" in out
+    assert "docs/page.md:9 (code: docs/page.md:10-10): the page's process ended (exit code 0) at an earlier" in out
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("raise SystemExit(0)", "SystemExit"), ("import sys; sys.exit(3)", "SystemExit"), ("raise KeyboardInterrupt", "KeyboardInterrupt")],
+)
+def test_exiting_or_interrupting_fails_the_block_even_where_the_page_shows_it(project, code, name):
+    write_page(project, python(code + "\n", f"{name}\n"), python("print(1)\n", "1\n"))
+    result, out, _ = timed(project, TIMEOUT)
+    result.assert_outcomes(passed=1, failed=1)
+    assert f"docs/page.md:3 (code: docs/page.md:4-4) raised {name}, which ends a reader's script or session" in out
+
+
+POISON = """\
+import builtins, random, warnings
+
+import numpy
+import torch
+
+import primer.verify.outputs
+
+torch.set_default_dtype(torch.float64)
+torch.set_grad_enabled(False)
+torch.set_printoptions(precision=1)
+numpy.set_printoptions(precision=1)
+torch.manual_seed(0)
+warnings.simplefilter("ignore")
+primer.verify.outputs.matches = lambda *args: True
+builtins.print = lambda *args, **kwargs: None
+"""
+VICTIM = """\
+import numpy
+import torch
+
+print(torch.tensor([0.123456]), torch.tensor([1.0]).dtype, torch.is_grad_enabled())
+print(numpy.array([0.123456]))
+"""
+
+
+def test_no_page_can_change_another_pages_result(project):
+    """A page that changes every global setting it can, and patches the harness, runs first, in the same
+    harness process as the page after it: that page still prints what a fresh interpreter prints, and its
+    wrong Output block still fails."""
+    (project.path / "docs" / "a_poison.md").write_text(python(POISON))
+    victim = python(VICTIM, "tensor([0.1235]) torch.float32 True\n[0.123456]\n") + "\n" + python("print(1)\n", "2\n")
+    (project.path / "docs" / "b_victim.md").write_text(victim)
+    result, out, _ = timed(project)
+    result.assert_outcomes(passed=2, failed=1)
+    assert "docs/b_victim.md:14 (code: docs/b_victim.md:15-15): the Output block differs" in out
+
+
+@pytest.mark.parametrize("title", ["Output\u200b", "output", "Outputs", "\uff2futput"])
+def test_a_block_titled_like_an_output_block_that_is_not_one_fails(project, title):
+    write_page(project, python("print(6)\n", "6\n"), f'\n{FENCE}text title="{title}"\n7\n{FENCE}\n')
+    result, out, _ = timed(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert f"docs/page.md:12: a block titled {title!r} reads as an Output block, and is not one" in out
+
+
+def test_page_code_cannot_write_into_the_project(project):
+    target = project.path / "docs" / "page.md"
+    page = write_page(project, python(f"open({str(target)!r}, 'w').write('changed')\n"))
+    before = page.read_text()
+    result, out, _ = timed(project)
+    result.assert_outcomes(failed=1)
+    assert "PermissionError: page code may not write into the project" in out
+    assert page.read_text() == before
+
+
+def test_a_file_block_counts_as_run_only_if_a_python_process_ran_it(project):
+    script = f'{FENCE}python title="train.py"\nprint("trained")\n{FENCE}\n'
+    write_page(project, script, console("ls train.py", "train.py\n"))
+    result, out, _ = timed(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "docs/page.md:7: names the file block(s) train.py, but no Python process ran them" in out
+    write_page(project, script, console("python train.py", "trained\n"))
+    timed(project)[0].assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import torch\n\nprint(torch.rand(1))\n",  # unseeded: the same in every fresh interpreter of one torch build
+        "import os\n\nfor name in 'abcdefgh':\n    open(name, 'w').close()\nprint(os.listdir())\n",
+        "print(list({'alpha', 'beta', 'gamma', 'delta', 'epsilon'}))\n",
+        "print(hex(id(object())))\n",
+    ],
+    ids=["torch-rand", "listdir", "set-order", "id"],
+)
+def test_output_that_depends_on_chance_fails_the_perturbed_run(project, code):
+    page = write_page(project, python(code, ""))
+    run(project, "--update-outputs")[0].assert_outcomes(passed=1)
+    assert "title=" in page.read_text()
+    run(project, "--perturb")[0].assert_outcomes(failed=1)
+
+
+def test_output_with_carriage_returns_and_line_separators_is_shown_and_rewritten_as_compared(project):
+    page = write_page(project, python("print('10%\\r100%')\nprint('a\\u2028b\\x1b[1m!\\x1b[0m')\n", ""))
+    run(project, "--update-outputs")[0].assert_outcomes(passed=1)
+    assert '```text title="Output"\n100%\na\\u2028b!\n```' in page.read_text()
+    run(project)[0].assert_outcomes(passed=1)
+
+
+def test_a_pytest_run_that_ends_before_its_summary_is_not_green(tmp_path):
+    import dev
+
+    test = tmp_path / "test_exits.py"
+    test.write_text("import os\n\n\ndef test_exits():\n    os._exit(0)\n")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "primer.verify.plugin", str(test)]
+    env = {**os.environ, "PYTHONPATH": str(Path(dev.__file__).parent)}
+    assert subprocess.run(command, cwd=tmp_path, env=env, capture_output=True).returncode == 0  # pytest alone
+    assert dev.pytest_ran_to_its_end(command, env) == 1
