@@ -21,6 +21,15 @@ def test_every_python_block_on_the_page_is_executed(page: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_page_holds_no_markup_that_could_hide_or_draw_text(page: Path) -> None:
+    problems = guard.hidden_markup(page, CONFIG)
+    assert not problems, (
+        "\n".join(problems) + "\nWhat a reader sees must be what the checks compare: write Markdown, not HTML "
+        f"(allowed: {', '.join(f'<{tag}>' for tag in guard.ALLOWED_HTML)}), and no style, hidden or on... attributes."
+    )
+
+
 def test_every_python_block_in_the_readme_is_executed() -> None:
     readme = ROOT / "README.md"
     rendered = guard.rendered_python_blocks(readme, CONFIG)

@@ -87,7 +87,11 @@ def test_a_block_that_ends_the_interpreter_fails_and_the_other_pages_still_run(p
 
 @pytest.mark.parametrize(
     ("code", "name"),
-    [("raise SystemExit(0)", "SystemExit"), ("import sys; sys.exit(3)", "SystemExit"), ("raise KeyboardInterrupt", "KeyboardInterrupt")],
+    [
+        ("raise SystemExit(0)", "SystemExit"),
+        ("import sys; sys.exit(3)", "SystemExit"),
+        ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+    ],
 )
 def test_exiting_or_interrupting_fails_the_block_even_where_the_page_shows_it(project, code, name):
     write_page(project, python(code + "\n", f"{name}\n"), python("print(1)\n", "1\n"))
@@ -195,3 +199,42 @@ def test_a_pytest_run_that_ends_before_its_summary_is_not_green(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(dev.__file__).parent)}
     assert subprocess.run(command, cwd=tmp_path, env=env, capture_output=True).returncode == 0  # pytest alone
     assert dev.pytest_ran_to_its_end(command, env) == 1
+
+
+def test_an_include_reached_through_a_symbolic_link_is_refused_by_the_checks_and_the_site(project, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not the project's\n")
+    (project.path / "code" / "secret.txt").symlink_to(outside)
+    write_page(project, f'{FENCE}text\n--8<-- "code/secret.txt"\n{FENCE}\n')
+    result, out, _ = timed(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:4: Snippet at path 'code/secret.txt' is reached through a symbolic link: refused" in out
+
+    import markdown
+
+    from primer import site_hooks
+
+    config = {"markdown_extensions": ["pymdownx.snippets"], "mdx_configs": {"pymdownx.snippets": {}}}
+    site = markdown.Markdown(extensions=site_hooks.on_config(config)["markdown_extensions"])
+    os.chdir(project.path)  # the site resolves includes from the project's folder
+    with pytest.raises(Exception, match="reached through a symbolic link"):
+        site.convert('--8<-- "code/secret.txt"\n')
+
+
+def test_markup_that_could_hide_or_draw_text_is_refused(project):
+    from primer.verify import guard
+
+    page = write_page(
+        project,
+        '<style>.md-typeset pre::after { content: "6" }</style>\n',
+        '<div style="display: none" markdown>\n\n' + python("print(6)\n", "6\n") + "\n</div>\n",
+        "Hidden text\n{ hidden }\n",
+        '<figure markdown="span" onclick="steal()">\n  <figcaption>A caption</figcaption>\n</figure>\n',
+        python("print('<style> in code is fine')\n"),
+    )
+    assert guard.hidden_markup(page, project.path / "mkdocs.yml") == [
+        "docs/page.md:3: raw HTML <style>, which the pages may not hold",
+        "docs/page.md:5: raw HTML <div>, which the pages may not hold",
+        "docs/page.md:18: an attribute list sets hidden",
+        "docs/page.md:20: <figure> with onclick, which it may not have",
+    ]

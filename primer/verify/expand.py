@@ -10,6 +10,7 @@ extraction and dedenting work unchanged; the tags are stripped afterwards.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,30 @@ def _tag(line: str, path: str, number: int) -> str:
     return f"{indent}\x1e{path}\x1f{number}\x1e{line[len(indent) :]}"
 
 
-class _TracingSnippets(SnippetPreprocessor):
-    """pymdownx.snippets, unchanged, except that included lines are tagged with their origin."""
+class IncludesStayInside(SnippetPreprocessor):
+    """pymdownx.snippets, refusing a file reached through a symbolic link: an include shows the project's own
+    files, never one a committed link points to (`snippets/x.txt -> /etc/passwd`)."""
+
+    def get_snippet_path(self, path):
+        found = super().get_snippet_path(path)
+        if found:
+            for base, _ in self.get_bases():
+                inside = os.path.join(os.path.realpath(base), os.path.relpath(found, base))
+                if not os.path.relpath(found, base).startswith(os.pardir) and os.path.realpath(found) != inside:
+                    raise SnippetMissingError(f"Snippet at path '{path}' is reached through a symbolic link: refused")
+        return found
+
+
+class SnippetsInside(SnippetExtension):
+    """The pymdownx.snippets extension with IncludesStayInside; the MkDocs hook builds the site with it."""
+
+    def extendMarkdown(self, md):
+        super().extendMarkdown(md)
+        md.preprocessors.register(IncludesStayInside(self.getConfigs(), md), "snippet", 32)
+
+
+class _TracingSnippets(IncludesStayInside):
+    """pymdownx.snippets as the site runs it, except that included lines are tagged with their origin."""
 
     def __init__(self, config: dict, md: markdown.Markdown, root: Path) -> None:
         super().__init__(config, md)

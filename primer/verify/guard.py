@@ -1,4 +1,5 @@
-"""Counting Python blocks as the site renders them, to prove that none escapes the checks."""
+"""What the site shows that the checks could miss: Python blocks they do not run (counted as the site renders
+them), and markup that could hide text the checks compare or draw text they never see."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ from . import blocks, page
 from .expand import expand_page, site_markdown
 
 _HIGHLIGHTED = re.compile(r'<div class="language-([^\s"]+)')
+
+# The raw HTML the pages may hold, with the attributes each may have: a figure with its caption (Material's way to
+# caption an image). Anything else (a <style>, a <script>, a <div> that hides or draws text) is refused.
+ALLOWED_HTML = {"figure": {"markdown"}, "figcaption": set()}
+_TAG = re.compile(r"<(?P<name>[A-Za-z][\w-]*)(?P<attributes>(?:\s[^<>]*)?)/?>")
+_HTML_ATTRIBUTE = re.compile(r"(?P<key>[\w:-]+)\s*(?:=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+# attr_list's `{ ... }` after an element: it may set a class or an id, not a style, `hidden` or an event handler.
+_ATTR_LIST = re.compile(r"\{:?[^{}\n]*?(?<![\w-])(?P<key>style|hidden|on\w+)\s*=?[^{}\n]*\}")
+_INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 
 
 def _is_python(language: str) -> bool:
@@ -49,3 +59,24 @@ def executed_docs_blocks(markdown_file: Path) -> int:
 def executed_codeblocks(markdown_file: Path) -> int:
     """How many Python blocks pytest-codeblocks runs in this file."""
     return sum(block.syntax == "python" for block in extract_from_file(markdown_file))
+
+
+def hidden_markup(markdown_file: Path, config_file: Path) -> list[str]:
+    """`page:line: what` of the raw HTML and attributes outside ALLOWED_HTML on a page, as the site expands it."""
+    expanded = expand_page(markdown_file, config_file)
+    text = list(expanded.text)
+    for fence in blocks.Fences()(Document(expanded.text, str(markdown_file))):
+        text[fence.start : fence.end] = [c if c == "\n" else " " for c in expanded.text[fence.start : fence.end]]
+    problems = []
+    for index, line in enumerate("".join(text).split("\n")):
+        line = _INLINE_CODE.sub("", line)
+        where = expanded.origins[index]
+        for tag in _TAG.finditer(line):
+            name = tag["name"].lower()
+            keys = {attribute["key"].lower() for attribute in _HTML_ATTRIBUTE.finditer(tag["attributes"])}
+            if name not in ALLOWED_HTML:
+                problems.append(f"{where}: raw HTML <{name}>, which the pages may not hold")
+            elif unexpected := keys - ALLOWED_HTML[name]:
+                problems.append(f"{where}: <{name}> with {', '.join(sorted(unexpected))}, which it may not have")
+        problems += [f"{where}: an attribute list sets {m['key']}" for m in _ATTR_LIST.finditer(line)]
+    return problems
