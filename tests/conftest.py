@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from types import SimpleNamespace
 
 import filelock
 import pytest
 
+from primer.paths import ROOT
 from tests import browser, dependencies
 from tests.site_build import build_site
+from tests.small_project import SNIPPET
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +40,13 @@ def site(built_site):
         tab = chromium.new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
         yield browser.Site(site_dir, base_url, chromium, tab)
         chromium.close()
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    shutil.copy(ROOT / "mkdocs.yml", pytester.path / "mkdocs.yml")
+    (pytester.path / "code").mkdir()
+    (pytester.path / "code" / "example.py").write_text(SNIPPET)
+    (pytester.path / "docs").mkdir()
+    pytester.makeconftest('pytest_plugins = ["primer.verify.plugin"]')
+    return pytester

@@ -8,91 +8,12 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from pathlib import Path
 
 import pytest
-import torch  # noqa: F401 - see below
 
-# pytester forgets the modules an inner run imported. Torch, imported by a page in an inner run and then
-# forgotten, cannot be imported again in this process, so it is imported here, before any inner run.
 from primer.paths import ROOT
 from primer.verify import guard
-
-SNIPPET = """\
-# --8<-- [start:setup]
-numbers = [1, 2, 3]
-# --8<-- [end:setup]
-
-# --8<-- [start:total]
-total = sum(numbers)
-print(total)
-# --8<-- [end:total]
-
-# --8<-- [start:boom]
-x = 1
-raise KeyError("boom")
-# --8<-- [end:boom]
-
-# --8<-- [start:version]
-print("torch 2.13.0+cpu on this machine")
-# --8<-- [end:version]
-
-# --8<-- [start:warn]
-import warnings
-
-warnings.warn("old API", DeprecationWarning)
-print("done")
-# --8<-- [end:warn]
-
-# --8<-- [start:stderr]
-import sys
-
-print("careful", file=sys.stderr)
-# --8<-- [end:stderr]
-
-# --8<-- [start:display]
-numbers.pop()
-# --8<-- [end:display]
-"""
-
-FENCE = "```"
-
-
-def block(
-    include: str,
-    output: str | None = None,
-    *,
-    info: str = "python",
-    output_info: str = 'text title="Output"',
-    stderr: str | None = None,
-) -> str:
-    code = f'{FENCE}{info}\n--8<-- "code/example.py:{include}"\n{FENCE}\n'
-    if output is not None:
-        code += f"\n{FENCE}{output_info}\n{output}{FENCE}\n"
-    if stderr is not None:
-        code += f'\n{FENCE}text title="Output (stderr)"\n{stderr}{FENCE}\n'
-    return code
-
-
-@pytest.fixture
-def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    shutil.copy(ROOT / "mkdocs.yml", pytester.path / "mkdocs.yml")
-    (pytester.path / "code").mkdir()
-    (pytester.path / "code" / "example.py").write_text(SNIPPET)
-    (pytester.path / "docs").mkdir()
-    pytester.makeconftest('pytest_plugins = ["primer.verify.plugin"]')
-    return pytester
-
-
-def write_page(project: pytest.Pytester, *parts: str) -> Path:
-    page = project.path / "docs" / "page.md"
-    page.write_text("# A page\n\n" + "\n".join(parts))
-    return page
-
-
-def run(project: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, str]:
-    result = project.runpytest("-p", "no:cacheprovider", *args)
-    return result, result.stdout.str()
+from tests.small_project import FENCE, block, run, write_page
 
 
 def test_a_correct_page_passes_with_blocks_run_in_order_in_one_namespace(project):

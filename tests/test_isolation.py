@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_harness import FENCE, project, run, write_page  # noqa: F401 - project is a fixture
+from tests.small_project import FENCE, run, write_page
 
 TIMEOUT = "--block-timeout=3"
 
@@ -79,7 +79,7 @@ def test_a_console_pipeline_that_never_ends_is_killed_whole(project):
 def test_a_block_that_ends_the_interpreter_fails_and_the_other_pages_still_run(project):
     write_page(project, python("import os\n\nos._exit(0)\n"), python("print(1)\n", "1\n"))
     (project.path / "docs" / "later.md").write_text(python("print(2)\n", "2\n"))
-    result, out, seconds = timed(project, TIMEOUT)
+    result, out, _ = timed(project, TIMEOUT)
     result.assert_outcomes(passed=1, failed=2)
     assert "docs/page.md:3 (code: docs/page.md:4-6): the page's process ended (exit code 0) while it ran" in out
     assert "docs/page.md:9 (code: docs/page.md:10-10): the page's process ended (exit code 0) at an earlier" in out
