@@ -9,6 +9,8 @@ those very outputs, which is what this checks, on the rendered site.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sybil import Document
 
@@ -19,16 +21,29 @@ from primer.verify.blocks import CodeBlock, example_blocks
 from primer.verify.expand import expand_page
 from tests import browser
 
-# Collect the code blocks of a page in order: language, file title, the element, and the Output block under it.
+CSS_CONTENT = re.compile(r'content:\s*("[^"]*")')
+
+# Collect the code blocks of a page in order, as drawn: language, title and text as a reader sees them (innerText),
+# whether the block is visible, and whether CSS draws text into it (::before or ::after content) that no check reads.
 BLOCKS_JS = """
 () => [...document.querySelectorAll('article div.highlight')].map((div, index) => {
   const language = [...div.classList].find(c => c.startsWith('language-'))?.slice(9) ?? '';
-  const title = div.querySelector('.filename')?.textContent ?? '';
-  return {index, language, title, varies: div.dataset.varies ?? '', environment: div.dataset.environment ?? '',
-          text: div.querySelector('code').textContent,
+  const drawn = [div, ...div.querySelectorAll('*')].flatMap(element => ['::before', '::after'].map(
+    pseudo => getComputedStyle(element, pseudo).content)).filter(content => !['none', 'normal', '""'].includes(content));
+  return {index, language, title: div.querySelector('.filename')?.innerText ?? '',
+          text: div.querySelector('code').innerText, drawn,
+          visible: div.checkVisibility({opacityProperty: true, visibilityProperty: true}),
           button: !!div.querySelector('button[data-md-type="copy"]')};
 })
 """
+
+
+# The text the site's own stylesheets draw (a note after the title of an Output block whose values may vary).
+STYLESHEETS = {
+    content
+    for sheet in (paths.DOCS / "stylesheets").glob("*.css")
+    for content in CSS_CONTENT.findall(sheet.read_text())
+}
 
 
 @pytest.mark.parametrize("chapter", chapters())
@@ -48,14 +63,19 @@ def test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_check
         copied = block["copied"]
         if copied != block["text"].rstrip("\n") or copied != example.code.source.rstrip("\n"):
             problems.append(f"{where}: its copy button copies other code than the checks run:\n{copied!r}")
-        shown = shown_under(blocks[index + 1 :])
-        for stream, fence in (("stdout", example.output), ("stderr", example.stderr)):
-            # Python-Markdown expands the tabs of some messages; the checks compare the source.
-            expected = (fence.source if fence else "").expandtabs(4)
-            if shown[stream] != expected:
+        drawn = [block, *shown_under(blocks[index + 1 :])]
+        if hidden := [b["title"] or b["language"] for b in drawn if not b["visible"] or set(b["drawn"]) - STYLESHEETS]:
+            problems.append(f"{where}: blocks drawn otherwise than their text ({', '.join(hidden)})")
+        # Every Output block under the code, each environment's too, as the checks read it. Python-Markdown
+        # expands the tabs of some messages; the checks compare the source.
+        expected = [(fence.title, fence.source.expandtabs(4)) for fence in example.shown]
+        shown = [(b["title"], b["text"]) for b in drawn[1:]]
+        if [title for title, _ in shown] != [title for title, _ in expected]:
+            problems.append(f"{where}: the page shows the Output blocks {shown} where the checks compare {expected}")
+        for (title, text), (_, source) in zip(shown, expected, strict=False):
+            if text.rstrip("\n") != source.rstrip("\n"):
                 problems.append(
-                    f"{where}: the page shows another {stream} than the checks compare\n"
-                    f"{outputs.diff(expected, shown[stream])}"
+                    f"{where}: the page shows another {title} than the checks compare\n{outputs.diff(source, text)}"
                 )
     assert next(checked, None) is None, f"{path}: the page shows fewer code blocks than the checks run"
     assert not problems, "\n".join(problems)
@@ -83,13 +103,11 @@ def checked_blocks(chapter: str) -> list[CodeBlock]:
     return [block for block in example_blocks(document) if isinstance(block, CodeBlock)]
 
 
-def shown_under(following: list[dict]) -> dict[str, str]:
-    """What the page shows under a block for the reference environment, by stream: its Output block and its
-    Output (stderr) block (blocks for other environments, `data-environment`, are skipped)."""
-    shown = {"stdout": "", "stderr": ""}
+def shown_under(following: list[dict]) -> list[dict]:
+    """The Output blocks the page shows right under a block, for every environment."""
+    shown = []
     for block in following:
         if not block["title"].startswith("Output"):
             break
-        if not block["environment"]:
-            shown["stderr" if block["title"].startswith("Output (stderr)") else "stdout"] = block["text"]
+        shown.append(block)
     return shown
