@@ -1,8 +1,10 @@
 """A.8 Saving and loading models."""
 
 import torch
+import torch.nn.functional as F
 
 from snippets.neural_network import NeuralNetwork
+from snippets.toy_data import train_loader
 from snippets.training_loop import X_train, model
 
 # --8<-- [start:save]
@@ -37,11 +39,6 @@ print({tensor.device.type for tensor in state_dict.values()})
 # --8<-- [end:map-location]
 
 # --8<-- [start:checkpoint]
-import torch.nn.functional as F
-
-from snippets.toy_data import train_loader
-
-
 def train_epoch(model, optimizer):
     model.train()
     for features, labels in train_loader:
@@ -56,7 +53,7 @@ torch.manual_seed(123)
 model = NeuralNetwork(2, 2)
 optimizer = torch.optim.AdamW(model.parameters(), lr=0.01)  # keeps two running averages per parameter
 for epoch in range(2):
-    train_epoch(model, optimizer)
+    print(f"Epoch {epoch + 1}: loss {train_epoch(model, optimizer):.2f}")
 torch.save(
     {"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict()},
     "checkpoint.pth",
