@@ -11,6 +11,7 @@ sections it shares with ddp_training.py (choosing the device and backend, and th
 import gc
 import os
 import socket
+import sys
 
 import torch
 import torch.distributed as dist
@@ -52,5 +53,7 @@ if __name__ == "__main__":
     world_size = torch.cuda.device_count() if torch.cuda.is_available() else 2  # one process per GPU
     os.environ["MASTER_ADDR"] = "127.0.0.1"  # rank 0 listens at this address and port, the others connect
     os.environ["MASTER_PORT"] = str(free_port())
+    if sys.platform == "win32":  # Windows builds lack libuv, which PyTorch 2.4 and some later releases ask for
+        os.environ["USE_LIBUV"] = "0"
     mp.spawn(worker, args=(world_size,), nprocs=world_size)
 # --8<-- [end:entry]

@@ -32,10 +32,15 @@ def choose_device(local_rank):
 
 
 def choose_backend(device):
-    """NCCL connects CUDA GPUs, but only Linux builds of PyTorch have it; Gloo works everywhere."""
-    if device.type == "cuda" and dist.is_nccl_available():
-        return "nccl"
-    return "gloo"
+    """How the processes exchange gradients: NCCL between CUDA GPUs, Gloo between CPU processes."""
+    if device.type != "cuda":
+        return "gloo"
+    if not dist.is_nccl_available():  # Windows: its Gloo crashes on CUDA tensors, so stop here instead
+        raise RuntimeError(
+            "DDP on CUDA GPUs needs NCCL, which this build of PyTorch lacks (Windows builds do). Run the script "
+            "in WSL2, or train on the CPU: hide the GPUs with CUDA_VISIBLE_DEVICES=-1 before starting it."
+        )
+    return "nccl"
 
 
 # --8<-- [end:devices]

@@ -64,3 +64,17 @@ with shows_error(RuntimeError):
     on_cpu = torch.tensor([4.0, 5.0, 6.0])
     on_meta + on_cpu
     # --8<-- [end:mixed-devices]
+
+# --8<-- [start:cpu-scalar]
+print((on_meta + torch.tensor(2.0)).device)  # a 0-dimensional CPU tensor counts as a number
+# --8<-- [end:cpu-scalar]
+
+# --8<-- [start:float64]
+import numpy as np
+
+array = np.array([1.0, 2.0, 3.0])  # NumPy's floats are 64-bit
+features = torch.from_numpy(array)
+print(features.dtype)
+features = features.to(torch.float32).to(device)  # convert on the CPU: an Apple GPU has no float64
+print(features.dtype)
+# --8<-- [end:float64]

@@ -39,6 +39,25 @@ print(sum(inputs * outputs + outputs for inputs, outputs in layers))
 # --8<-- [start:timing]
 import timeit
 
+import torch.mps  # PyTorch 2.0.1 does not import it with torch
+
+
+def gpu_of_this_machine():
+    """The GPU to compare with: a CUDA GPU, the GPU of an Apple Silicon Mac, or None."""
+    if torch.cuda.is_available():
+        return "cuda"
+    if torch.backends.mps.is_available():
+        return "mps"
+    return None
+
+
+def synchronize(device: str) -> None:
+    """Wait until `device` has finished the work queued on it: a GPU returns before it has."""
+    if device == "cuda":
+        torch.cuda.synchronize()
+    elif device == "mps":
+        torch.mps.synchronize()
+
 
 def matmul_ms(device: str) -> float:
     """The best time of `a @ b`, a 100×200 times a 200×300 matrix, on `device`, in milliseconds."""
@@ -47,16 +66,16 @@ def matmul_ms(device: str) -> float:
 
     def product() -> None:
         a @ b
-        if device == "cuda":
-            torch.cuda.synchronize()  # a GPU works asynchronously: wait for it before the clock is read
+        synchronize(device)
 
     product()  # the first call pays one-time costs; leave it out
     return min(timeit.repeat(product, number=100, repeat=5)) / 100 * 1e3
 
 
 print(f"CPU: {matmul_ms('cpu'):.3f} ms")
-if torch.cuda.is_available():
-    print(f"GPU: {matmul_ms('cuda'):.3f} ms")
-else:
+gpu = gpu_of_this_machine()
+if gpu is None:
     print("GPU: none on this machine")
+else:
+    print(f"GPU ({gpu}): {matmul_ms(gpu):.3f} ms")
 # --8<-- [end:timing]

@@ -4,7 +4,7 @@ import torch
 
 from snippets.devices import choose_device
 from snippets.neural_network import NeuralNetwork
-from snippets.toy_data import test_loader, train_loader
+from snippets.toy_data import test_loader, train_ds, train_loader
 
 # --8<-- [start:train]
 import torch.nn.functional as F
@@ -58,3 +58,20 @@ def compute_accuracy(model, dataloader, device):
 print(compute_accuracy(model, train_loader, device))
 print(compute_accuracy(model, test_loader, device))
 # --8<-- [end:accuracy]
+
+# --8<-- [start:pinned]
+from torch.utils.data import DataLoader
+
+pinned_loader = DataLoader(
+    dataset=train_ds,
+    batch_size=2,
+    shuffle=True,
+    drop_last=True,
+    pin_memory=device.type == "cuda",  # page-locked batches, which a CUDA GPU copies from directly
+)
+for features, labels in pinned_loader:
+    # From page-locked memory the copy runs in the background, ordered before the GPU work that uses it.
+    features = features.to(device, non_blocking=True)
+    labels = labels.to(device, non_blocking=True)
+print(features.device, labels.device)
+# --8<-- [end:pinned]

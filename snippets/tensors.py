@@ -63,6 +63,12 @@ with shows_error(RuntimeError):
     t.T.view(6)
     # --8<-- [end:view-error]
 
+# --8<-- [start:view-non-contiguous]
+print(t.T.view(3, 1, 2).shape)  # a new dimension of size 1 fits the strides of t.T
+row = torch.tensor([[1, 2, 3]])
+print(row.T.is_contiguous())  # one row: its transpose keeps the elements in the same order
+# --8<-- [end:view-non-contiguous]
+
 # --8<-- [start:reshape-copies]
 print(t.T.reshape(6))
 # --8<-- [end:reshape-copies]

@@ -65,6 +65,18 @@ with torch.inference_mode():
 print(outputs.requires_grad, outputs.is_inference())
 # --8<-- [end:inference-mode]
 
+# --8<-- [start:inference-tensors]
+weights = torch.ones(3, requires_grad=True)
+normal = torch.ones(3)
+with torch.inference_mode():
+    created = normal * 2  # a new tensor: an inference tensor
+    view = normal[:2]  # a view of a normal tensor: a normal tensor
+print(created.is_inference(), view.is_inference())
+
+(weights + created).sum().backward()  # the gradient of a sum needs no input saved: allowed
+print(weights.grad)
+# --8<-- [end:inference-tensors]
+
 with shows_error(RuntimeError):
     # --8<-- [start:inference-tensor-error]
     with torch.inference_mode():

@@ -38,10 +38,14 @@ heads = queries.view(batch, tokens, num_heads, head_dim).transpose(1, 2)
 print(heads.shape)  # (batch, heads, tokens, head_dim)
 scores = heads @ heads.transpose(2, 3)  # every head attends on its own
 print(scores.shape)  # (batch, heads, tokens, tokens)
+context = torch.softmax(scores, dim=-1) @ heads  # a new tensor, laid out head by head
+print(context.shape)  # (batch, heads, tokens, head_dim)
 
-# And back: the transpose is not contiguous, so `view` needs a copy first.
-merged = heads.transpose(1, 2).contiguous().view(batch, tokens, d_out)
-print(torch.equal(merged, queries))
+# Back to (batch, tokens, d_out). Undoing the transpose of `heads` restores the layout of `queries`, but
+# `context` lies in memory head by head: swapped back, it is not contiguous, and `view` needs a copy.
+print(heads.transpose(1, 2).is_contiguous(), context.transpose(1, 2).is_contiguous())
+merged = context.transpose(1, 2).contiguous().view(batch, tokens, d_out)
+print(merged.shape)
 # --8<-- [end:heads]
 
 # --8<-- [start:dropout]

@@ -1,9 +1,13 @@
 """A.6: the loaders batch the toy data the way the page says (its benchmark claims: test_benchmark_claims.py)."""
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from torch.utils.data import DataLoader
 
+from primer.verify.expand import expand_page
 from snippets.toy_data import test_loader, train_ds, train_loader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,3 +27,35 @@ def test_labels_start_at_zero_and_count_the_classes():
 
 def test_test_loader_keeps_the_order():
     assert [y.tolist() for _, y in test_loader] == [[0, 1]]
+
+
+def page_script(name: str) -> str:
+    """The file block titled `name` on the A.6 page, as a reader saves it."""
+    page = expand_page(ROOT / "docs" / "data-loaders.md", ROOT / "mkdocs.yml").text
+    return re.search(rf'^```python title="{name}"\n(.*?)^```$', page, re.DOTALL | re.MULTILINE).group(1)
+
+
+# The reader's script run as `python FILE` would run it, but with the start method of macOS and Windows.
+UNDER_SPAWN = (
+    "import multiprocessing, runpy, sys; multiprocessing.set_start_method('spawn'); "
+    "runpy.run_path(sys.argv[1], run_name='__main__')"
+)
+GUARD = 'if __name__ == "__main__":'
+
+
+def run_under_spawn(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    (tmp_path / "script.py").write_text(script, encoding="utf-8")
+    command = [sys.executable, "-c", UNDER_SPAWN, "script.py"]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+
+def test_the_workers_script_runs_under_spawn_and_fails_there_without_its_guard(tmp_path):
+    script = page_script("load_in_workers.py")
+    guarded = run_under_spawn(script, tmp_path)
+    assert guarded.returncode == 0, guarded.stderr
+    assert guarded.stdout.count("Epoch") == 3
+    # The check can fail: the same script with its guard taken out dies as it would on a reader's Mac.
+    assert script.count(GUARD) == 1
+    unguarded = run_under_spawn(script.replace(GUARD, "if True:"), tmp_path)
+    assert unguarded.returncode != 0
+    assert "bootstrapping phase" in unguarded.stderr and "exited unexpectedly" in unguarded.stderr

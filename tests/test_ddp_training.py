@@ -163,7 +163,6 @@ SETUPS = {
     ("cuda", "nccl", "backend", "device"),
     [
         (True, True, "nccl", "cuda:1"),  # Linux with CUDA GPUs
-        (True, False, "gloo", "cuda:1"),  # Windows with CUDA GPUs: its PyTorch has no NCCL
         (False, True, "gloo", "cpu"),  # no CUDA GPU
         (False, False, "gloo", "cpu"),
     ],
@@ -179,6 +178,22 @@ def test_setup_uses_nccl_only_for_cuda_gpus_where_pytorch_has_it(monkeypatch, la
     monkeypatch.setattr(dist, "init_process_group", lambda backend, **kwargs: joined.append(backend))
     assert SETUPS[launcher]() == torch.device(device)
     assert joined == [backend]
+
+
+@pytest.mark.parametrize("launcher", SETUPS)
+def test_cuda_gpus_without_nccl_stop_the_script_before_gloo_would_crash(monkeypatch, launcher):
+    # Windows: its PyTorch has no NCCL, and its Gloo crashes the process on an all-reduce of CUDA tensors.
+    joined = []
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "2")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.cuda, "set_device", lambda device: None)
+    monkeypatch.setattr(dist, "is_nccl_available", lambda: False)
+    monkeypatch.setattr(dist, "init_process_group", lambda backend, **kwargs: joined.append(backend))
+    with pytest.raises(RuntimeError, match=r"needs NCCL.*WSL2"):
+        SETUPS[launcher]()
+    assert joined == []
 
 
 @pytest.mark.gpu

@@ -1,6 +1,7 @@
 import gc
 import os
 import socket
+import sys
 
 import torch
 import torch.distributed as dist
@@ -81,10 +82,15 @@ def choose_device(local_rank):
 
 
 def choose_backend(device):
-    """NCCL connects CUDA GPUs, but only Linux builds of PyTorch have it; Gloo works everywhere."""
-    if device.type == "cuda" and dist.is_nccl_available():
-        return "nccl"
-    return "gloo"
+    """How the processes exchange gradients: NCCL between CUDA GPUs, Gloo between CPU processes."""
+    if device.type != "cuda":
+        return "gloo"
+    if not dist.is_nccl_available():  # Windows: its Gloo crashes on CUDA tensors, so stop here instead
+        raise RuntimeError(
+            "DDP on CUDA GPUs needs NCCL, which this build of PyTorch lacks (Windows builds do). Run the script "
+            "in WSL2, or train on the CPU: hide the GPUs with CUDA_VISIBLE_DEVICES=-1 before starting it."
+        )
+    return "nccl"
 
 
 
@@ -161,4 +167,6 @@ if __name__ == "__main__":
     world_size = torch.cuda.device_count() if torch.cuda.is_available() else 2  # one process per GPU
     os.environ["MASTER_ADDR"] = "127.0.0.1"  # rank 0 listens at this address and port, the others connect
     os.environ["MASTER_PORT"] = str(free_port())
+    if sys.platform == "win32":  # Windows builds lack libuv, which PyTorch 2.4 and some later releases ask for
+        os.environ["USE_LIBUV"] = "0"
     mp.spawn(worker, args=(world_size,), nprocs=world_size)
