@@ -205,6 +205,82 @@ def site_url_removed(project: Path) -> list[str]:
     return ["/no/such/page/: failed requests", "/assets/stylesheets/"]
 
 
+def appended_block(project: Path, code: str) -> str:
+    """Append a Python block to tensors.md; returns how the harness names it."""
+    line = append(project, PAGE, f"```python\n{code}```\n")
+    return f"{PAGE}:{line} (code: {PAGE}:{line + 1}-{line + code.count(chr(10))})"
+
+
+def block_never_ends(project: Path) -> list[str]:
+    where = appended_block(project, "while True:\n    pass\n")
+    return [f"{where}: did not finish within 5 s"]
+
+
+def block_ends_the_interpreter(project: Path) -> list[str]:
+    where = appended_block(project, "import os\n\nos._exit(0)\n")
+    return [f"{where}: the page's process ended (exit code 0) while it ran this block"]
+
+
+def block_exits(project: Path) -> list[str]:
+    where = appended_block(project, "raise SystemExit(0)\n")
+    return [f"{where} raised SystemExit, which ends a reader's script"]
+
+
+def page_poisons_the_next(project: Path) -> list[str]:
+    """A page that runs first, in the same harness process, patches the harness and every global setting it can;
+    the next page's wrong number must still fail."""
+    poison = (
+        "import builtins\n\nimport torch\n\nimport primer.verify.outputs\n\n"
+        "torch.set_default_dtype(torch.float64)\ntorch.set_printoptions(precision=1)\n"
+        "primer.verify.outputs.matches = lambda *args: True\nbuiltins.print = lambda *args, **kwargs: None\n"
+    )
+    (project / "docs" / "a-poison.md").write_text(f"# Poison\n\n```python\n{poison}```\n", encoding="utf-8")
+    return wrong_output_number(project)
+
+
+def invisible_character_in_a_title(project: Path) -> list[str]:
+    file = project / PAGE
+    text = file.read_text(encoding="utf-8")
+    line = text[: text.index('title="Output"')].count("\n") + 1
+    file.write_text(text.replace('title="Output"', 'title="Output\u200b"', 1), encoding="utf-8")
+    return [f"{PAGE}:{line}: a block titled 'Output\\u200b' reads as an Output block, and is not one"]
+
+
+def style_rule_on_a_page(project: Path) -> list[str]:
+    line = append(project, PAGE, "<style>.highlight code { color: transparent }</style>\n")
+    return [f"{PAGE}:{line}: raw HTML <style>, which the pages may not hold"]
+
+
+def include_through_a_symbolic_link(project: Path) -> list[str]:
+    outside = project.parent / "outside.txt"
+    outside.write_text("not the project's\n", encoding="utf-8")
+    (project / "snippets" / "leak.txt").symlink_to(outside)
+    line = append(project, PAGE, '```text\n--8<-- "snippets/leak.txt"\n```\n') + 1
+    return [f"{PAGE}:{line}: Snippet at path 'snippets/leak.txt' is reached through a symbolic link: refused"]
+
+
+def page_writes_into_the_project(project: Path) -> list[str]:
+    glossary = project / "docs" / "glossary.md"
+    appended_block(project, f"open({str(glossary)!r}, 'w').write('overwritten')\n")
+    return [f"PermissionError: page code may not write into the project: {glossary.resolve()}"]
+
+
+def file_block_named_but_not_run(project: Path) -> list[str]:
+    append(project, PAGE, '```python title="helper.py"\nprint("helped")\n```\n')
+    line = append(project, PAGE, '```console\n$ ls helper.py\n```\n\n```text title="Output"\nhelper.py\n```\n')
+    return [f"{PAGE}:{line}: names the file block(s) helper.py, but no Python process ran them"]
+
+
+def output_left_to_chance(project: Path) -> list[str]:
+    """Unseeded random numbers print the same in every fresh interpreter of one torch build, so the normal run
+    passes; the perturbed run, which seeds torch otherwise, fails."""
+    code = "import torch\n\nprint(torch.rand(1))\n"
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    page = f'# Chance\n\n```python\n{code}```\n\n```text title="Output"\n{printed}```\n'
+    (project / "docs" / "chance.md").write_text(page, encoding="utf-8")
+    return ["docs/chance.md:3 (code: docs/chance.md:4-6): the Output block differs"]
+
+
 PAGE = "docs/tensors.md"
 NOTEBOOK_RUN = "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows"
 FAULTS = [
@@ -252,6 +328,21 @@ FAULTS = [
         stale_matrix_record,
         ("tests/test_matrix.py::test_every_environment_has_a_record_of_its_locked_torch",),
     ),
+    Fault("a block that never ends", block_never_ends, (PAGE, "--block-timeout=5")),
+    Fault("a block that ends the interpreter (os._exit)", block_ends_the_interpreter, (PAGE,)),
+    Fault("a block that raises SystemExit", block_exits, (PAGE,)),
+    Fault("a page that poisons the next page and patches the harness", page_poisons_the_next, ("docs",)),
+    Fault("an invisible character in an Output title", invisible_character_in_a_title, (PAGE,)),
+    Fault(
+        "a style rule on a page",
+        style_rule_on_a_page,
+        ("tests/test_guard.py::test_the_page_holds_no_markup_that_could_hide_or_draw_text",),
+        fast=True,
+    ),
+    Fault("an include through a symbolic link", include_through_a_symbolic_link, (PAGE,), fast=True),
+    Fault("page code that writes into the project", page_writes_into_the_project, (PAGE,)),
+    Fault("a file block a console block names but does not run", file_block_named_but_not_run, (PAGE,)),
+    Fault("output left to chance", output_left_to_chance, ("docs/chance.md", "--perturb")),
     Fault(
         "the site built without its address",
         site_url_removed,
