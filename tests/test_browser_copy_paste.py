@@ -29,7 +29,8 @@ BLOCKS_JS = """
 () => [...document.querySelectorAll('article div.highlight')].map((div, index) => {
   const language = [...div.classList].find(c => c.startsWith('language-'))?.slice(9) ?? '';
   const drawn = [div, ...div.querySelectorAll('*')].flatMap(element => ['::before', '::after'].map(
-    pseudo => getComputedStyle(element, pseudo).content)).filter(content => !['none', 'normal', '""'].includes(content));
+    pseudo => getComputedStyle(element, pseudo).content))
+    .filter(content => !['none', 'normal', '""'].includes(content));
   return {index, language, title: div.querySelector('.filename')?.innerText ?? '',
           text: div.querySelector('code').innerText, drawn,
           visible: div.checkVisibility({opacityProperty: true, visibilityProperty: true}),

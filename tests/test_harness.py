@@ -335,3 +335,21 @@ def test_a_warning_from_garbage_is_reported_by_the_block_that_made_it(project):
     result.assert_outcomes(passed=2, failed=1)
     assert "docs/page.md:3 (code: docs/page.md:4-10) wrote to stderr (or warned)" in out
     assert "ResourceWarning: unclosed file" in out
+
+
+def test_a_block_that_needs_an_nvidia_gpu_runs_only_where_there_is_one(project):
+    import torch
+
+    gpu = f'{FENCE}{{ .console data-needs="cuda" }}\n$ echo gpu\n{FENCE}\n\n{FENCE}text title="Output"\ngpu\n{FENCE}\n'
+    cpu = (
+        f'{FENCE}{{ .console data-needs="no-cuda" }}\n$ echo cpu\n{FENCE}\n\n{FENCE}text title="Output"\ncpu\n{FENCE}\n'
+    )
+    write_page(project, gpu, cpu)
+    result, out = run(project, "-rs")
+    elsewhere = "no-cuda" if torch.cuda.is_available() else "cuda"
+    result.assert_outcomes(passed=1, skipped=1)
+    assert f"needs {elsewhere}: it runs on a machine with" in out
+    write_page(project, gpu.replace('"cuda"', '"tpu"'))
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:3: data-needs must be cuda or no-cuda" in out

@@ -75,7 +75,7 @@ def test_a_value_varies_in_the_reference_only_where_it_is_not_what_the_record_sa
     record = {environments.REFERENCE: {"machine": {"torch": "2.13.0+cu130", "python": "3.11.7", key: recorded}}}
     monkeypatch.setattr(target.records, "load", lambda: record)
     machine = {"torch": "2.13.0+cu130", "python": "3.11.7", key: here}
-    assert Target(environments.REFERENCE, False, **machine).as_recorded(key) is not varies
+    assert Target(environments.REFERENCE, **machine).as_recorded(key) is not varies
 
 
 def test_a_rule_no_page_uses_is_removed() -> None:

@@ -68,6 +68,11 @@ class Fence:
         return self.attributes.get("data-varies", "").split()
 
     @property
+    def needs(self) -> str | None:
+        """What a code block needs to run (`data-needs="cuda"`: an NVIDIA GPU; `"no-cuda"`: none)."""
+        return self.attributes.get("data-needs")
+
+    @property
     def environments(self) -> list[str]:
         """The environments an Output block is for (`data-environment="book"`); none: every other one."""
         return self.attributes.get("data-environment", "").split()

@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sybil import Document, Example, Region
 
 from . import blocks
@@ -18,6 +19,8 @@ from .run import Request, run_commands
 from .settings import Settings
 
 CONFIG_NAME = "mkdocs.yml"
+# What a code block may need (data-needs) to run, as a reader's command for a GPU machine does.
+NEEDS = {None: "", "cuda": "with an NVIDIA GPU", "no-cuda": "without an NVIDIA GPU"}
 _PROCESS = "__page_process__"  # where a page's PageProcess is kept in its sybil namespace
 
 
@@ -101,6 +104,10 @@ class PageChecks:
                 f'as an Output block, and is not one: title it exactly "{blocks.OUTPUT_TITLE}" (or '
                 f'"{blocks.STDERR_TITLE}", "{blocks.OUTPUT_TITLE} with ..."), without invisible characters'
             )
+        if block.code.needs not in NEEDS:
+            return f"{document.origin(block.code.first_line)}: data-needs must be cuda or no-cuda"
+        if not self.settings.target.runs(block.code.needs):
+            pytest.skip(f"needs {block.code.needs}: it runs on a machine {NEEDS[block.code.needs]}")
         if isinstance(block, blocks.ConsoleBlock):
             return self._check_console(document, block, process)
         try:

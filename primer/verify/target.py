@@ -16,6 +16,7 @@ from primer import environments, records
 class Target:
     environment: str = environments.REFERENCE
     accelerator: bool = False  # a GPU torch can use: CUDA or Apple's MPS (a CUDA build alone is not one)
+    cuda: bool = False  # an NVIDIA GPU torch can use (what torchrun's `--nproc_per_node=gpu` counts)
     torch: str = ""  # torch.__version__ of the interpreter that runs the pages
     python: str = ""  # platform.python_version() of that interpreter
 
@@ -26,8 +27,13 @@ class Target:
             raise ValueError(f"{environment!r} names no environment; declared: {', '.join(environments.names())}")
         import torch
 
-        accelerator = torch.cuda.is_available() or torch.backends.mps.is_available()
-        return cls(environment, accelerator, torch.__version__, platform.python_version())
+        cuda = torch.cuda.is_available()
+        accelerator = cuda or torch.backends.mps.is_available()
+        return cls(environment, accelerator, cuda, torch.__version__, platform.python_version())
+
+    def runs(self, needs: str | None) -> bool:
+        """Whether a block that needs `cuda` (an NVIDIA GPU) or `no-cuda` (none: a CPU command) runs here."""
+        return needs is None or (needs == "cuda") == self.cuda
 
     @property
     def in_reference(self) -> bool:
