@@ -7,6 +7,9 @@ from pathlib import Path
 
 from primer.paths import ROOT
 
+# The repository address the tests build with, as the deploy job sets its own: the pages link to it.
+EDIT_URL = "https://github.com/example/primer/edit/main/docs/"
+
 
 def build_site(
     site_dir: Path, project: Path = ROOT, edit_url: str = "", site_url: str = ""
