@@ -44,8 +44,9 @@ def shown(cell) -> dict[str, str]:
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: str, tmp_path: Path) -> None:
-    generated = notebooks.build(chapter)
-    where = [location(cell.page, cell.code) for cell in notebooks.cells(chapter)]
+    cells = notebooks.cells(chapter)
+    generated = notebooks.build(cells)
+    where = [location(cell.page, cell.code) for cell in cells]
     executed = copy.deepcopy(generated)
     executed.cells.insert(0, nbformat.v4.new_code_cell(SHOW_WARNINGS))
     NotebookClient(

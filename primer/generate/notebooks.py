@@ -145,9 +145,9 @@ def cells(chapter: str) -> list[Cell]:
     return found + prose(position, len(expanded.text))
 
 
-def build(chapter: str) -> nbformat.NotebookNode:
-    """The chapter's notebook."""
-    notebook = v4.new_notebook(cells=[cell.node for cell in cells(chapter)])
+def build(chapter_cells: list[Cell]) -> nbformat.NotebookNode:
+    """The notebook of a chapter's cells."""
+    notebook = v4.new_notebook(cells=[cell.node for cell in chapter_cells])
     for index, cell in enumerate(notebook.cells):  # stable ids, so an unchanged chapter gives an unchanged file
         cell["id"] = f"cell-{index}"
         if cell["cell_type"] == "code":
@@ -173,7 +173,7 @@ def render() -> dict[Path, str]:
     """Every file this module makes: a notebook per chapter, and the scripts the pages show as files."""
     files: dict[Path, str] = {}
     for chapter in chapters():
-        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(chapter)) + "\n"
+        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(cells(chapter))) + "\n"
     for page in paths.nav():
         files.update(scripts(page))
     return files
