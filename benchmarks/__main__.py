@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from primer import environments
 from primer.machine import describe
 from primer.paths import RESULTS, ROOT, SCRIPTS
 
@@ -59,7 +60,7 @@ def tasks(site_dir: str) -> dict[str, list[list[str]]]:
 
 
 def time_task(commands: list[list[str]], runs: int) -> list[float]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**environments.DEFAULT_VARIABLES, **os.environ, "PYTHONPATH": str(ROOT)}
     timings = []
     for _ in range(runs):
         start = time.perf_counter()

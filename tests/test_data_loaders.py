@@ -1,12 +1,8 @@
 """A.6: the loaders batch the toy data the way the page says (its benchmark claims: test_benchmark_claims.py)."""
 
-from pathlib import Path
-
 from torch.utils.data import DataLoader
 
 from snippets.toy_data import test_loader, train_ds, train_loader
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_drop_last_drops_the_short_final_batch():

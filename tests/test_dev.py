@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tomllib
@@ -85,3 +86,12 @@ def test_the_torch_each_environment_locks_is_the_one_its_group_pins():
         pins = [pin for group in environments.declared()[name].groups for pin in PYPROJECT["dependency-groups"][group]]
         (torch_pin,) = [pin for pin in pins if pin.startswith("torch==")]
         assert torch_pin.split(";")[0] == f"torch=={environments.locked_versions(name)['torch']}"
+
+
+def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(capsys):
+    # .ci/run and the workflow's matrix job take the list from here: a new environment needs no CI edit.
+    declared = [name for name, env in environments.declared().items() if env.matrix and name != "reference"]
+    assert dev.main(["environments"]) == 0
+    assert capsys.readouterr().out.split() == declared
+    dev.main(["environments", "--json"])
+    assert json.loads(capsys.readouterr().out) == declared
