@@ -10,7 +10,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,11 +18,11 @@ import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 
+from primer import torchrun
 from primer.paths import ROOT
 from snippets import ddp_spawn, ddp_training
 from snippets.toy_data import train_ds
 
-TORCHRUN = [sys.executable, "-m", "torch.distributed.run"]
 TIMEOUT = 180  # seconds; a healthy launch takes a few
 STOPS_WITHIN = 10  # seconds from one rank's failure to the end of the launch (about 2 here)
 
@@ -47,7 +46,7 @@ HIDE_THE_GPUS = {"CUDA_VISIBLE_DEVICES": ""}
 def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess:
     """torchrun with nproc processes on this machine: on its CUDA GPUs, one each, where it has enough of them,
     otherwise on the CPU with Gloo."""
-    command = [*TORCHRUN, "--standalone", f"--nproc_per_node={nproc}", *args]
+    command = torchrun.on_this_machine(nproc, *args)
     env = launcher_environment(**(HIDE_THE_GPUS if torch.cuda.device_count() < nproc else {}))
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
 
@@ -74,7 +73,7 @@ def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]
         (cwd / f"node{node}").mkdir()
         nodes.append(
             subprocess.Popen(
-                [*TORCHRUN, *rendezvous, *args],
+                [*torchrun.LAUNCHER, *rendezvous, *args],
                 cwd=cwd / f"node{node}",
                 env=launcher_environment(**gpus),
                 stdout=subprocess.PIPE,
