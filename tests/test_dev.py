@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -95,3 +96,11 @@ def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(caps
     assert capsys.readouterr().out.split() == declared
     dev.main(["environments", "--json"])
     assert json.loads(capsys.readouterr().out) == declared
+
+
+def test_without_a_known_command_dev_py_lists_every_command_it_runs():
+    with pytest.raises(SystemExit) as listed:
+        dev.main(["no-such-command"])
+    usage = str(listed.value)
+    documented = set(re.findall(r"^    uv run dev\.py (\S+)", usage, re.MULTILINE))
+    assert documented == {*dev.COMMANDS, "lint", "test-matrix", "environments"}, usage
