@@ -14,6 +14,7 @@
     uv run dev.py generate [GENERATOR ...]  rewrite every generated file (figures, notebooks, reports, ...)
     uv run dev.py lint                      ruff (lint and format) and zizmor (the workflow)
     uv run dev.py run CHAPTER               run one chapter's code on its own, in .scratch/CHAPTER/
+    uv run dev.py environments [--json]     the environments CI runs the matrix in (all but the reference)
 
 The environments are declared once, in pyproject.toml under [tool.primer.environments], as dependency
 groups locked in uv.lock for Linux, macOS and Windows. Each is made on first use (`reference` in .venv, the
@@ -72,8 +73,7 @@ def activated(python: Path) -> dict[str, str]:
     """The variables a command runs with: those of a shell with the interpreter's environment activated (not
     the one uv made to run dev.py itself, whose VIRTUAL_ENV and scripts this process inherits)."""
     return {
-        "NO_MKDOCS_2_WARNING": "1",  # a banner about MkDocs 2, printed on every build
-        "PYTHONUTF8": "1",  # files are UTF-8 on every platform, Windows' code page aside
+        **environments.DEFAULT_VARIABLES,
         **os.environ,
         "VIRTUAL_ENV": str(python.parent.parent),
         "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -95,6 +95,12 @@ def test_matrix(args: list[str]) -> int:
     if failed:
         print(f"dev.py: the examples fail in {', '.join(failed)}", flush=True)
     return 1 if failed else 0
+
+
+def ci_matrix() -> list[str]:
+    """The environments CI runs `test-matrix` in: every one the examples are verified in but the reference,
+    which the test suite runs."""
+    return [name for name in environments.names() if name != environments.REFERENCE]
 
 
 def lint() -> int:
@@ -126,6 +132,9 @@ def main(argv: list[str]) -> int:
         return lint()
     if command == "test-matrix":
         return test_matrix(args)
+    if command == "environments":  # for .ci/run's command line, or as JSON for the workflow's job matrix
+        print(json.dumps(ci_matrix()) if args == ["--json"] else " ".join(ci_matrix()))
+        return 0
     if command not in COMMANDS:
         sys.exit(__doc__)
     name, command_args = COMMANDS[command]

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from primer import environments, torchrun
 from primer.machine import describe
 from primer.paths import RESULTS, ROOT, SCRIPTS
 
@@ -28,15 +29,7 @@ PLAIN_SNIPPETS = (
     "    if path.stem not in ('__init__', *{scripts!r}):\n"
     "        runpy.run_module('snippets.' + path.stem, run_name='__main__')\n"
 )
-DDP_LAUNCH = [
-    PYTHON,
-    "-m",
-    "torch.distributed.run",
-    "--standalone",
-    "--nproc_per_node=2",
-    "-m",
-    "snippets.ddp_training",
-]
+DDP_LAUNCH = torchrun.on_this_machine(2, "-m", "snippets.ddp_training")
 
 
 def tasks(site_dir: str) -> dict[str, list[list[str]]]:
@@ -59,7 +52,7 @@ def tasks(site_dir: str) -> dict[str, list[list[str]]]:
 
 
 def time_task(commands: list[list[str]], runs: int) -> list[float]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**environments.DEFAULT_VARIABLES, **os.environ, "PYTHONPATH": str(ROOT)}
     timings = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -1,6 +1,7 @@
 """The site's chapters: the pages of the navigation, after the home page, that run Python code.
 
-Each chapter gets a notebook and a copy-paste check; this is the only list of them.
+Each chapter gets a notebook (`dev.py generate` writes it; the site offers it, primer/site_hooks.py) and a
+copy-paste check; this is the only list of them.
 """
 
 from __future__ import annotations

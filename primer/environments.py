@@ -19,6 +19,9 @@ from pathlib import Path
 from primer.paths import ROOT
 
 REFERENCE = "reference"  # the outputs on the pages come from it
+# What the project's commands run with where the user has not set them: no banner about MkDocs 2 on every
+# build, and files read as UTF-8 on every platform (Windows' code page aside).
+DEFAULT_VARIABLES = {"NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
 
 
 @dataclass(frozen=True)

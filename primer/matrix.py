@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from primer import environments, machine, paths
-from primer.records import RECORDS
 
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
 
@@ -50,7 +49,8 @@ class Outcomes:
             entry["passed"] += 1
 
 
-def describe(name: str) -> dict:
+def environment_record(name: str) -> dict:
+    """What a record says of the environment it was made in (its results aside)."""
     import torch
 
     return {
@@ -73,9 +73,9 @@ def main(argv: list[str]) -> int:
     )
     if pytest_args:
         return int(code)
-    RECORDS.mkdir(exist_ok=True)
-    record = {**describe(name), "results": dict(sorted(outcomes.by_source.items()))}
-    path = RECORDS / f"{name}.json"
+    paths.MATRIX.mkdir(exist_ok=True)
+    record = {**environment_record(name), "results": dict(sorted(outcomes.by_source.items()))}
+    path = paths.MATRIX / f"{name}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     failed = [file for file, entry in record["results"].items() if entry["failed"]]
     print(

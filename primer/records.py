@@ -6,14 +6,12 @@ import json
 
 from primer import environments, paths
 
-RECORDS = paths.ROOT / "matrix"
-
 
 def load() -> dict[str, dict]:
     """The committed record of every declared environment that has one, in declaration order."""
     found = {}
     for name in environments.names():
-        path = RECORDS / f"{name}.json"
+        path = paths.MATRIX / f"{name}.json"
         if path.exists():
             found[name] = json.loads(path.read_text(encoding="utf-8"))
     return found

@@ -11,7 +11,7 @@ import pytest
 
 from primer.paths import ROOT
 from tests import browser, dependencies
-from tests.site_build import build_site
+from tests.site_build import EDIT_URL, build_site
 from tests.small_project import SNIPPET
 
 
@@ -23,7 +23,8 @@ def built_site(tmp_path_factory, worker_id):
     site_dir, outcome = shared / "site", shared / "site-build.json"
     with filelock.FileLock(shared / "site.lock"):
         if not outcome.exists():
-            result = build_site(site_dir, site_url=browser.SITE_URL)  # served under a sub-path, as on Pages
+            # As the deploy job builds it: with a repository address, served under a sub-path.
+            result = build_site(site_dir, edit_url=EDIT_URL, site_url=browser.SITE_URL)
             outcome.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}))
     return site_dir, SimpleNamespace(**json.loads(outcome.read_text()))
 

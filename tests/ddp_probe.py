@@ -4,12 +4,14 @@
 
 MODE is `train` (every rank writes RESULT_FILE.RANK: the indices its sampler drew in each epoch of the script's
 loop, the initial parameters of all ranks, and its own final parameters; each rank seeds differently) or
-`raise` (rank 1 fails on purpose).
+`raise` (rank 1 writes the time to RESULT_FILE.1, then fails on purpose).
 """
 
 import gc
 import json
 import sys
+import time
+from pathlib import Path
 from typing import ClassVar
 
 import torch
@@ -53,6 +55,7 @@ def main(mode: str, result_file: str) -> None:
         rank = dist.get_rank()
         if mode == "raise":
             if rank == 1:
+                Path(f"{result_file}.{rank}").write_text(str(time.time()))
                 raise RuntimeError("rank 1 failed on purpose")
             dist.barrier()  # rank 0 would wait here forever if the launcher did not stop it
         else:

@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from primer.environments import DEFAULT_VARIABLES
 from primer.paths import ROOT
+
+# The repository address the tests build with, as the deploy job sets its own: the pages link to it.
+EDIT_URL = "https://github.com/example/primer/edit/main/docs/"
 
 
 def build_site(
@@ -18,6 +22,6 @@ def build_site(
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRIMER_EDIT_URL": edit_url, "PRIMER_SITE_URL": site_url},
+        env={**DEFAULT_VARIABLES, **os.environ, "PRIMER_EDIT_URL": edit_url, "PRIMER_SITE_URL": site_url},
         timeout=300,
     )

@@ -8,10 +8,10 @@ from primer import paths
 from primer.generate import benchmark_report
 from primer.machine import describe
 
-RECORDS = sorted(paths.RESULTS.glob("*.json"))
+BENCHMARK_RESULTS = sorted(paths.RESULTS.glob("*.json"))
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("record", BENCHMARK_RESULTS, ids=lambda p: p.stem)
 def test_recorded_data_says_what_machine_it_came_from(record) -> None:
     data = json.loads(record.read_text())
     assert data["machine"].keys() == describe().keys(), f"{record.name}: re-record it with its benchmark"

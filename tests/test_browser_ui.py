@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from primer.paths import ROOT
 from tests import browser
@@ -29,13 +30,31 @@ def test_the_palette_toggle_switches_between_light_and_dark(site):
     page.context.close()
 
 
+# A screenshot shows the page, in its color scheme: most of what is under the header is the scheme's background,
+# and text covers a share of it (2 % and more here). A blank page, an unstyled one or the wrong scheme fails.
+BACKGROUND = {"light": range(200, 256), "dark": range(80)}  # gray levels, 0 black to 255 white
+VIEWPORT = {"width": 1280, "height": 900}
+UNDER_THE_HEADER = (0, 150, VIEWPORT["width"], VIEWPORT["height"])
+
+
+def background_and_ink(histogram: list[int]) -> tuple[int, float]:
+    """The gray level of most pixels, and the share of pixels far from it."""
+    half, seen = sum(histogram) / 2, 0
+    background = next(level for level, count in enumerate(histogram) if (seen := seen + count) >= half)
+    ink = sum(count for level, count in enumerate(histogram) if abs(level - background) > 100)
+    return background, ink / sum(histogram)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(site, scheme):
+def test_screenshots_show_the_page_in_its_color_scheme(site, scheme):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in (("home", "/"), ("training-loop", "/training-loop/")):
-        page, _ = browser.open_page(
-            site.chromium, site.url + path, color_scheme=scheme, viewport={"width": 1280, "height": 900}
-        )
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=False)
+        page, _ = browser.open_page(site.chromium, site.url + path, color_scheme=scheme, viewport=VIEWPORT)
+        file = SCREENSHOTS / f"{name}-{scheme}.png"
+        page.screenshot(path=str(file), full_page=False)
         page.context.close()
-        assert (SCREENSHOTS / f"{name}-{scheme}.png").stat().st_size > 10_000
+        with Image.open(file) as image:
+            assert image.size == (VIEWPORT["width"], VIEWPORT["height"]), file.name
+            background, ink = background_and_ink(image.convert("L").crop(UNDER_THE_HEADER).histogram())
+        assert background in BACKGROUND[scheme], f"{file.name}: the background is gray {background}"
+        assert ink > 0.01, f"{file.name}: only {ink:.1%} of it stands out from the background: is the page shown?"

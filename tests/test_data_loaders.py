@@ -7,10 +7,9 @@ from pathlib import Path
 
 from torch.utils.data import DataLoader
 
+from primer.paths import CONFIG, DOCS
 from primer.verify.expand import expand_page
 from snippets.toy_data import test_loader, train_ds, train_loader
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_drop_last_drops_the_short_final_batch():
@@ -31,7 +30,7 @@ def test_test_loader_keeps_the_order():
 
 def page_script(name: str) -> str:
     """The file block titled `name` on the A.6 page, as a reader saves it."""
-    page = expand_page(ROOT / "docs" / "data-loaders.md", ROOT / "mkdocs.yml").text
+    page = expand_page(DOCS / "data-loaders.md", CONFIG).text
     return re.search(rf'^```python title="{name}"\n(.*?)^```$', page, re.DOTALL | re.MULTILINE).group(1)
 
 

@@ -10,7 +10,7 @@ import json
 import os
 import socket
 import subprocess
-import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,13 @@ import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 
+from primer import torchrun
 from primer.paths import ROOT
 from snippets import ddp_spawn, ddp_training
 from snippets.toy_data import train_ds
 
-TORCHRUN = [sys.executable, "-m", "torch.distributed.run"]
 TIMEOUT = 180  # seconds; a healthy launch takes a few
+STOPS_WITHIN = 10  # seconds from one rank's failure to the end of the launch (about 2 here)
 
 
 def free_port() -> int:
@@ -45,7 +46,7 @@ HIDE_THE_GPUS = {"CUDA_VISIBLE_DEVICES": ""}
 def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess:
     """torchrun with nproc processes on this machine: on its CUDA GPUs, one each, where it has enough of them,
     otherwise on the CPU with Gloo."""
-    command = [*TORCHRUN, "--standalone", f"--nproc_per_node={nproc}", *args]
+    command = torchrun.on_this_machine(nproc, *args)
     env = launcher_environment(**(HIDE_THE_GPUS if torch.cuda.device_count() < nproc else {}))
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
 
@@ -72,7 +73,7 @@ def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]
         (cwd / f"node{node}").mkdir()
         nodes.append(
             subprocess.Popen(
-                [*TORCHRUN, *rendezvous, *args],
+                [*torchrun.LAUNCHER, *rendezvous, *args],
                 cwd=cwd / f"node{node}",
                 env=launcher_environment(**gpus),
                 stdout=subprocess.PIPE,
@@ -129,8 +130,14 @@ def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path):
     # Two processes: on the CPU with Gloo where there are fewer than two CUDA GPUs (launch); with one GPU, the
     # script itself would stop both processes (too many for the GPUs) before rank 1 could fail on purpose.
     run = launch(PROBE, "raise", str(tmp_path / "result.json"), cwd=tmp_path)
+    stopped = time.time()
     assert run.returncode != 0
     assert "rank 1 failed on purpose" in run.stderr
+    # Fast: counted from the failure, not from the start (importing torch twice takes its time on a busy
+    # machine). Rank 0, waiting for rank 1 in a barrier, ends at once, not after the process group's timeout
+    # (30 minutes) or the grace the launcher gives a worker it stops before killing it (30 seconds).
+    took = stopped - float((tmp_path / "result.json.1").read_text())
+    assert took < STOPS_WITHIN, f"the launch went on {took:.1f} s after rank 1 failed"
 
 
 def test_more_processes_than_examples_pads_the_data_set_by_repetition(monkeypatch):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -85,3 +87,20 @@ def test_the_torch_each_environment_locks_is_the_one_its_group_pins():
         pins = [pin for group in environments.declared()[name].groups for pin in PYPROJECT["dependency-groups"][group]]
         (torch_pin,) = [pin for pin in pins if pin.startswith("torch==")]
         assert torch_pin.split(";")[0] == f"torch=={environments.locked_versions(name)['torch']}"
+
+
+def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(capsys):
+    # .ci/run and the workflow's matrix job take the list from here: a new environment needs no CI edit.
+    declared = [name for name, env in environments.declared().items() if env.matrix and name != "reference"]
+    assert dev.main(["environments"]) == 0
+    assert capsys.readouterr().out.split() == declared
+    dev.main(["environments", "--json"])
+    assert json.loads(capsys.readouterr().out) == declared
+
+
+def test_without_a_known_command_dev_py_lists_every_command_it_runs():
+    with pytest.raises(SystemExit) as listed:
+        dev.main(["no-such-command"])
+    usage = str(listed.value)
+    documented = set(re.findall(r"^    uv run dev\.py (\S+)", usage, re.MULTILINE))
+    assert documented == {*dev.COMMANDS, "lint", "test-matrix", "environments"}, usage

@@ -1,19 +1,16 @@
 """A.9.1: device selection takes every branch, checked by simulating what the machine has."""
 
 import re
-from pathlib import Path
 
 import pytest
 import torch
 
+from primer.paths import CONFIG
 from primer.verify.expand import include
 from snippets import devices
 
-ROOT = Path(__file__).resolve().parent.parent
 # The device choices the page teaches, as the page shows them.
-CHOICES = {
-    section: include(f"snippets/devices.py:{section}", ROOT / "mkdocs.yml") for section in ("choose", "accelerator")
-}
+CHOICES = {section: include(f"snippets/devices.py:{section}", CONFIG) for section in ("choose", "accelerator")}
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,10 @@ harness plugin, exactly as the real suite does.
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 
 import pytest
 
-from primer.paths import ROOT
 from primer.verify import guard
 from tests.small_project import FENCE, block, run, write_page
 
@@ -203,21 +201,6 @@ def test_a_block_may_join_several_includes_and_each_keeps_its_origin(project):
     result.assert_outcomes(failed=1)
     assert "(code: code/example.py:2-2, code/example.py:11-12)" in out
     assert 'example.py", line 12' in out
-
-
-def test_with_the_projects_pytest_options_a_page_stays_whole_in_one_worker(project, monkeypatch):
-    # pyproject.toml runs the suite over several processes; a page's blocks share a namespace, so all of
-    # them must run in one process, in order, or every block after the first fails.
-    shutil.copy(ROOT / "pyproject.toml", project.path / "pyproject.toml")
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    blocks = [f"{FENCE}python\nvalue = 0\n{FENCE}\n"]
-    blocks += [
-        f'{FENCE}python\nvalue += 1\nprint(value)\n{FENCE}\n\n{FENCE}text title="Output"\n{n}\n{FENCE}\n'
-        for n in range(1, 12)
-    ]
-    write_page(project, *blocks)
-    result = project.runpytest_subprocess("-n", "2")
-    result.assert_outcomes(passed=12)
 
 
 def test_each_environment_is_compared_with_its_own_output_block(project):

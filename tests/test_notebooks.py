@@ -1,4 +1,4 @@
-"""Every chapter links its notebook, and the notebook runs in a fresh kernel showing what the chapter shows:
+"""Every chapter's notebook runs in a fresh kernel showing what the chapter shows:
 what each cell prints (stdout, and an error as `Name: message`), what it writes to stderr, and what it
 displays (the value of a final bare expression, which the page never shows)."""
 
@@ -9,10 +9,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from primer import paths
 from primer.chapters import chapters
 from primer.generate import notebooks
 from primer.verify import outputs
+from primer.verify.expand import location
 
 # Run before the notebook's own cells, not part of it: every warning shown, also those Python hides by
 # default, as the page's check shows it (`Name: message`; the file and line Python adds differ by machine).
@@ -27,12 +27,6 @@ STREAMS = {
     "stderr": ("stderr", "varies-stderr"),
     "displayed": ("displayed value", None),
 }
-
-
-@pytest.mark.parametrize("chapter", chapters())
-def test_chapter_links_its_notebook(chapter: str) -> None:
-    page = (paths.DOCS / f"{chapter}.md").read_text()
-    assert f"(notebooks/{chapter}.ipynb)" in page, f"docs/{chapter}.md does not link its notebook"
 
 
 def shown(cell) -> dict[str, str]:
@@ -50,8 +44,9 @@ def shown(cell) -> dict[str, str]:
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: str, tmp_path: Path, target) -> None:
-    origins: dict[int, str] = {}
-    generated = notebooks.build(chapter, origins)
+    cells = notebooks.cells(chapter)
+    generated = notebooks.build(cells)
+    where = [location(cell.page, cell.code) for cell in cells]
     executed = copy.deepcopy(generated)
     executed.cells.insert(0, nbformat.v4.new_code_cell(SHOW_WARNINGS))
     NotebookClient(
@@ -66,7 +61,7 @@ def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: 
             rules = expected.metadata.get(rules_key, []) if rules_key else []
             if not outputs.matches(page, notebook, rules, target):
                 problems.append(
-                    f"{origins[index]}: in notebook {chapter}.ipynb, cell {index} shows another "
+                    f"{where[index]}: in notebook {chapter}.ipynb, cell {index} shows another "
                     f"{name} than the page\n{outputs.diff(page, notebook)}"
                 )
     assert not problems, "\n".join(problems)

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from primer.paths import ROOT
+from primer.paths import CONFIG
 from primer.verify.expand import include
 from snippets.neural_network import NeuralNetwork
 from snippets.toy_data import X_test, X_train
 
-LOAD = include("snippets/saving_and_loading.py:load", ROOT / "mkdocs.yml")  # the code the page shows
-MAP_LOCATION = include("snippets/saving_and_loading.py:map-location", ROOT / "mkdocs.yml")
+LOAD = include("snippets/saving_and_loading.py:load", CONFIG)  # the code the page shows
+MAP_LOCATION = include("snippets/saving_and_loading.py:map-location", CONFIG)
 
 
 def load_as_the_page_does(directory: Path, monkeypatch: pytest.MonkeyPatch) -> torch.nn.Module:

@@ -3,11 +3,11 @@
 import pytest
 import torch
 
-from primer.paths import ROOT
+from primer.paths import CONFIG
 from primer.verify.expand import include
 
-TRAIN = include("snippets/single_device_training.py:train", ROOT / "mkdocs.yml")
-ACCURACY = include("snippets/single_device_training.py:accuracy", ROOT / "mkdocs.yml")
+TRAIN = include("snippets/single_device_training.py:train", CONFIG)
+ACCURACY = include("snippets/single_device_training.py:accuracy", CONFIG)
 
 
 def train_on(device_name: str, capsys) -> tuple[float, float]:

@@ -4,11 +4,16 @@ captions, Colab links) is right."""
 import html
 import json
 import re
-import shutil
 
+import markdown
+import pytest
+from mkdocs.config import load_config
+from pymdownx.snippets import SnippetMissingError
+
+from primer import paths, site_hooks
 from primer.chapters import chapters
-from primer.paths import ROOT
-from tests.site_build import build_site
+from primer.generate.notebooks import ERROR_LINE
+from tests.site_build import EDIT_URL
 
 
 def test_the_site_builds_strictly_without_warnings(built_site):
@@ -35,16 +40,14 @@ def test_every_internal_link_resolves_and_no_page_is_an_orphan(built_site):
     assert not orphans, f"pages no other page links to: {orphans}"
 
 
-def test_a_missing_snippet_section_fails_the_build(tmp_path):
-    project = tmp_path / "project"
-    for name in ("docs", "snippets", "benchmarks", "overrides", "primer", "matrix"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    page = project / "docs" / "tensors.md"
-    page.write_text(page.read_text().replace("snippets/tensors.py:ranks", "snippets/tensors.py:no-such-section"))
-    result = build_site(tmp_path / "site", project)
-    assert result.returncode != 0
-    assert "Snippet section 'no-such-section' could not be located" in result.stderr
+def test_a_missing_snippet_section_fails_the_build(monkeypatch):
+    # The build renders every page with mkdocs.yml's Markdown extensions, where pymdownx.snippets' check_paths
+    # makes a missing section an error that stops it.
+    config = load_config(str(paths.CONFIG), plugins=[], hooks=[], theme={"name": "material"}, watch=[])
+    monkeypatch.chdir(paths.ROOT)  # mkdocs resolves the snippets' base_path against the folder it runs in
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    with pytest.raises(SnippetMissingError, match="Snippet section 'no-such-section' could not be located"):
+        md.convert('--8<-- "snippets/tensors.py:no-such-section"\n')
 
 
 def test_the_book_figures_render_with_their_numbered_captions(built_site):
@@ -56,24 +59,23 @@ def test_the_book_figures_render_with_their_numbered_captions(built_site):
 
 
 COLAB = re.compile(r'href="(https://colab\.research\.google\.com/github/[^"]*)"')
+BUTTON = re.compile(r'<a class="md-button" href="([^"]*)">Open this chapter as a notebook</a>')
+OFFER = f"{COLAB.pattern}|{BUTTON.pattern}"
 
 
-def test_colab_links_follow_the_configured_repository(tmp_path):
-    site = tmp_path / "site"
-    result = build_site(site, edit_url="https://github.com/example/primer/edit/main/docs/")
-    assert result.returncode == 0, result.stderr
-    for chapter in chapters():
-        expected = [f"https://colab.research.google.com/github/example/primer/blob/main/docs/notebooks/{chapter}.ipynb"]
-        for page in (site / chapter, site / "notebooks" / chapter):  # the chapter, and its notebook's page
-            assert COLAB.findall((page / "index.html").read_text(encoding="utf-8")) == expected, page
-    for page in ("index.html", "summary/index.html", "glossary/index.html", "setting-up/index.html"):
-        assert not COLAB.findall((site / page).read_text(encoding="utf-8")), f"{page} has no notebook"
-
-
-def test_no_colab_links_where_no_repository_is_configured(built_site):
+def test_each_chapter_and_its_notebook_page_offer_the_notebook_and_no_other_page_does(built_site):
     site, _ = built_site
-    linked = [str(page.relative_to(site)) for page in site.rglob("*.html") if COLAB.search(page.read_text("utf-8"))]
-    assert not linked
+    for chapter in chapters():
+        expected = [site_hooks.colab_url(EDIT_URL, f"notebooks/{chapter}.ipynb")]  # its unit test: test_site_hooks
+        chapter_page = (site / chapter / "index.html").read_text(encoding="utf-8")
+        assert BUTTON.findall(chapter_page) == [f"../notebooks/{chapter}/"], chapter
+        assert COLAB.findall(chapter_page) == expected, chapter
+        notebook_page = (site / "notebooks" / chapter / "index.html").read_text(encoding="utf-8")
+        assert COLAB.findall(notebook_page) == expected, f"notebooks/{chapter}"
+    others = {page.parent.relative_to(site).as_posix() for page in site.rglob("index.html")}
+    others -= {*chapters(), *(f"notebooks/{chapter}" for chapter in chapters())}
+    offering = [page for page in others if re.search(OFFER, (site / page / "index.html").read_text("utf-8"))]
+    assert not offering, f"pages without a notebook offer one: {offering}"
 
 
 def test_the_site_search_finds_every_error_of_the_common_errors_page_by_its_message(built_site):
@@ -82,8 +84,8 @@ def test_the_site_search_finds_every_error_of_the_common_errors_page_by_its_mess
     indexed = "\n".join(
         html.unescape(doc["text"]) for doc in index["docs"] if doc["location"].startswith("common-errors/")
     )
-    page = (ROOT / "docs" / "common-errors.md").read_text(encoding="utf-8")
-    errors = re.findall(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)): (.+)$", page, re.MULTILINE)
+    page = (paths.DOCS / "common-errors.md").read_text(encoding="utf-8")
+    errors = [match.group("name", "value") for line in page.splitlines() if (match := ERROR_LINE.match(line))]
     assert len(errors) >= 7
     missing = [f"{name}: {message}" for name, message in errors if f"{name}: {message[:60]}" not in indexed]
     assert not missing

@@ -87,7 +87,7 @@ def three_components() -> Figure:
         ("Tensor library\nNumPy-like arrays on CPU and GPU", "blue"),
     ]
     for i, (label, color) in enumerate(layers):
-        f.box(60 + i * 0, 20 + i * 78, 440, 64, label, color)
+        f.box(60, 20 + i * 78, 440, 64, label, color)
     return f
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 from nbformat import v4
@@ -22,9 +23,8 @@ from primer.chapters import chapters
 from primer.environments import REFERENCE  # a notebook shows what the page shows for the reference
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
 from primer.verify.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
-from primer.verify.expand import expand_page, location
+from primer.verify.expand import Origin, expand_page
 
-NOTEBOOK_LINK = re.compile(r"^\[Open this chapter as a notebook\]\(notebooks/[\w-]+\.ipynb\)\{[^}]*\}\n\n?", re.M)
 # A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
 # italic line: Markdown inside an HTML block is not rendered in a notebook.
 FIGURE = re.compile(
@@ -52,7 +52,6 @@ def _markdown(text: str) -> str:
             continue
         lines.append(line[4:] if line.startswith("    ") else line)
     text = "\n".join(lines)
-    text = NOTEBOOK_LINK.sub("", text)
     text = FIGURE.sub(_figure, text)
     text = re.sub(r"\)\{[^}]*\}", ")", text)  # attribute lists such as { .figure }
     text = re.sub(r"[ \t]*\{ *#[\w-]+ *\}[ \t]*$", "", text, flags=re.M)  # a paragraph's anchor: { #term-relu }
@@ -89,61 +88,72 @@ def _script_cell(block: PythonBlock) -> str:
     )
 
 
-def build(chapter: str, origins: dict[int, str] | None = None) -> nbformat.NotebookNode:
-    """The chapter's notebook, with the outputs the page shows for the environment this runs in; `origins`,
-    when given, receives where each code cell's block is on the page."""
+def _console_cell(block: ConsoleBlock) -> nbformat.NotebookNode:
+    shown = "".join(
+        f"\n\n{title}:\n\n```text\n{fence.source}```"
+        for title, fence in ((OUTPUT_TITLE, block.output(REFERENCE)), (STDERR_TITLE, block.stderr(REFERENCE)))
+        if fence and fence.source
+    )
+    return v4.new_markdown_cell(f"```console\n{block.code.source}```{shown}")
+
+
+def _code_cell(block: PythonBlock) -> nbformat.NotebookNode:
+    outputs = _outputs(block)
+    fences = (("varies", block.output(REFERENCE)), ("varies-stderr", block.stderr(REFERENCE)))
+    metadata: dict = {key: fence.varies for key, fence in fences if fence and fence.varies}
+    if any(output["output_type"] == "error" for output in outputs):
+        metadata["tags"] = ["raises-exception"]
+    return v4.new_code_cell(block.code.source.rstrip("\n"), outputs=outputs, metadata=metadata)
+
+
+def _block_cell(block: PythonBlock | ConsoleBlock) -> nbformat.NotebookNode:
+    if isinstance(block, ConsoleBlock):
+        return _console_cell(block)
+    if block.filename:
+        return v4.new_markdown_cell(_script_cell(block))
+    return _code_cell(block)
+
+
+class Cell(NamedTuple):
+    node: nbformat.NotebookNode
+    page: Origin  # the page line it starts at
+    code: list[Origin]  # where its code lines were written (a snippet's lines), none for prose
+
+
+def cells(chapter: str) -> list[Cell]:
+    """The chapter's notebook cells in page order, with the outputs the page shows for the reference environment
+    (wherever this runs), and where each comes from (which the tests' messages name)."""
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
-    document = Document(expanded.text, str(page))
     title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
-    cells: list = [
-        v4.new_markdown_cell(
-            f"*A notebook of [PyTorch Primer](../../), built from the chapter [{title}](../../{chapter}/). Run "
-            "the cells in order; each output below was produced by the cell above it.*"
-        )
-    ]
+    intro = (
+        f"*A notebook of [PyTorch Primer](../../), built from the chapter [{title}](../../{chapter}/). Run "
+        "the cells in order; each output below was produced by the cell above it.*"
+    )
+    found = [Cell(v4.new_markdown_cell(intro), expanded.origins[0], [])]
+
+    def prose(start: int, end: int) -> list[Cell]:
+        text = _markdown(expanded.text[start:end])
+        line = expanded.text.count("\n", 0, start)
+        return [Cell(v4.new_markdown_cell(text), expanded.origins[line], [])] if text else []
+
     position = 0
+    for block in example_blocks(Document(expanded.text, str(page))):
+        if isinstance(block, (PythonBlock, ConsoleBlock)):
+            found += prose(position, block.code.start)
+            code = expanded.origins[block.code.source_line : block.code.last_line]
+            found.append(Cell(_block_cell(block), expanded.origins[block.code.first_line], code))
+            position = block.end
+    return found + prose(position, len(expanded.text))
 
-    def prose(until: int) -> None:
-        text = _markdown(expanded.text[position:until])
-        if text:
-            cells.append(v4.new_markdown_cell(text))
 
-    for block in example_blocks(document):
-        if not isinstance(block, (PythonBlock, ConsoleBlock)):
-            continue
-        prose(block.code.start)
-        if isinstance(block, ConsoleBlock):
-            shown = "".join(
-                f"\n\n{title}:\n\n```text\n{fence.source}```"
-                for title, fence in ((OUTPUT_TITLE, block.output(REFERENCE)), (STDERR_TITLE, block.stderr(REFERENCE)))
-                if fence and fence.source
-            )
-            cells.append(v4.new_markdown_cell(f"```console\n{block.code.source}```{shown}"))
-        elif block.filename:
-            cells.append(v4.new_markdown_cell(_script_cell(block)))
-        else:
-            outputs = _outputs(block)
-            metadata = {}
-            for key, fence in (("varies", block.output(REFERENCE)), ("varies-stderr", block.stderr(REFERENCE))):
-                if fence and fence.varies:
-                    metadata[key] = fence.varies
-            if origins is not None:
-                code_lines = range(block.code.source_line, block.code.last_line)
-                origins[len(cells)] = location(
-                    expanded.origins[block.code.first_line], [expanded.origins[line] for line in code_lines]
-                )
-            if any(output["output_type"] == "error" for output in outputs):
-                metadata["tags"] = ["raises-exception"]
-            cells.append(v4.new_code_cell(block.code.source.rstrip("\n"), outputs=outputs, metadata=metadata))
-        position = block.end
-    prose(len(expanded.text))
-
-    for index, cell in enumerate(cells):  # stable ids, so an unchanged chapter gives an unchanged file
+def build(chapter_cells: list[Cell]) -> nbformat.NotebookNode:
+    """The notebook of a chapter's cells."""
+    notebook = v4.new_notebook(cells=[cell.node for cell in chapter_cells])
+    for index, cell in enumerate(notebook.cells):  # stable ids, so an unchanged chapter gives an unchanged file
         cell["id"] = f"cell-{index}"
         if cell["cell_type"] == "code":
             cell["execution_count"] = None
-    notebook = v4.new_notebook(cells=cells)
     notebook.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
@@ -165,7 +175,7 @@ def render() -> dict[Path, str]:
     """Every file this module makes: a notebook per chapter, and the scripts the pages show as files."""
     files: dict[Path, str] = {}
     for chapter in chapters():
-        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(chapter)) + "\n"
+        files[NOTEBOOKS / f"{chapter}.ipynb"] = nbformat.writes(build(cells(chapter))) + "\n"
     for page in paths.nav():
         files.update(scripts(page))
     return files

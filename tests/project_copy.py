@@ -1,0 +1,29 @@
+"""A copy of the project, for the tests that change one and run it: every file git would commit, as it is
+in the working tree (uncommitted changes included), and nothing it ignores (environments, the built site)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from primer.paths import ROOT
+
+
+def project_files() -> list[str]:
+    """The project's files, relative to its root: those git tracks, and new ones it does not ignore."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted({name for name in listed.split("\0") if name and (ROOT / name).is_file()})  # not deleted ones
+
+
+def copy_project(destination: Path) -> Path:
+    for name in project_files():
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, destination / name)
+    return destination
