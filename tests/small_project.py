@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 # pytester forgets the modules an inner run imported. Torch, imported by the plugin in an inner run (to know the
-# machine) and then forgotten, cannot be imported again in this process, so it is imported here, before any.
+# machine) and then forgotten, cannot be imported again in this process, and the plugin's own modules (MkDocs,
+# Markdown, sybil) would be imported again by every run: all are imported here, before any.
 import torch  # noqa: F401
+
+import primer.verify.plugin  # noqa: F401
 
 SNIPPET = """\
 # --8<-- [start:setup]
