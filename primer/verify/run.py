@@ -78,6 +78,9 @@ class PageSession:
         # a C library) is what a reader's terminal shows too: it is captured, after what Python printed.
         self._captured = [self._capture(1), self._capture(2)]
         self._threads = set(threading.enumerate())
+        # What the process holds before the page (torch, the harness) is left out of the collections after each
+        # block (see run): they walk the page's own objects only, not the whole heap again (about 0.1 s each).
+        gc.freeze()
         if "numpy" in sys.modules:  # a fresh interpreter seeds NumPy from the OS, not as the zygote did
             sys.modules["numpy"].random.seed()
         if perturb:
