@@ -18,8 +18,8 @@ from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from primer import environments
-from primer.wheel_platforms import manylinux
 from primer.paths import ROOT
+from primer.wheel_platforms import manylinux
 
 
 @dataclass(frozen=True)

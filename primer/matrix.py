@@ -3,8 +3,8 @@
     python -m primer.matrix ENV [PYTEST ARGS, instead of every page, notebook and README block]
 
 `uv run dev.py test-matrix` runs this in each environment's own interpreter. It writes matrix/ENV.json:
-the environment (torch version and build, Python, platform, GPU and its driver, date) and, for each page, notebook and the
-README, whether it passed or the first difference found, which names the page and line.
+the environment (torch version and build, Python, platform, GPU and its driver, date) and, for each page,
+notebook and the README, whether it passed or the first difference found, which names the page and line.
 """
 
 from __future__ import annotations
