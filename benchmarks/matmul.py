@@ -8,6 +8,8 @@ before it reads the clock, so GPU times are the work itself and not only its lau
 
 from __future__ import annotations
 
+import sys
+
 import torch
 import torch.utils.benchmark as benchmark
 
@@ -23,7 +25,7 @@ def median_seconds(size: int, device: str) -> float:
     return timer.blocked_autorange(min_run_time=0.3).median
 
 
-def main() -> None:
+def main(name: str = "matmul") -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     rows = []
     for device in devices:
@@ -32,8 +34,8 @@ def main() -> None:
             gflops = 2 * size**3 / seconds / 1e9
             rows.append({"device": device, "size": size, "seconds": seconds, "gflops": gflops})
             print(f"{device:<5} {size:>5}×{size:<5} {seconds * 1e3:10.4f} ms  {gflops:8.1f} GFLOP/s", flush=True)
-    save_results("matmul", rows)
+    save_results(name, rows)
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:])  # a record's name: `dev.py gpu-run` keeps a GPU machine's beside this project's

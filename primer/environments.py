@@ -30,6 +30,9 @@ class Environment:
     groups: tuple[str, ...]  # the dependency groups it installs, one of them its torch
     python: str | None  # a Python version it needs (uv finds or downloads it); None: the one uv picks
     matrix: bool  # whether the examples are verified in it (`site` only builds the site)
+    # The interpreter is given, not made from uv.lock: a machine's own CUDA torch (`gpu`), with the groups
+    # installed beside it by `dev.py gpu-run`. CI, which has no GPU, never runs it.
+    given: bool = False
 
     @property
     def group_options(self) -> list[str]:
@@ -61,7 +64,13 @@ def declared() -> dict[str, Environment]:
     # An environment that names no groups has uv's default ones: it is the one `uv run` makes in .venv.
     default = pyproject["tool"]["uv"]["default-groups"]
     return {
-        name: Environment(name, tuple(table.get("groups", default)), table.get("python"), table.get("matrix", True))
+        name: Environment(
+            name,
+            tuple(table.get("groups", default)),
+            table.get("python"),
+            table.get("matrix", True),
+            table.get("given", False),
+        )
         for name, table in pyproject["tool"]["primer"]["environments"].items()
     }
 
@@ -69,6 +78,11 @@ def declared() -> dict[str, Environment]:
 def names() -> tuple[str, ...]:
     """The environments the examples are verified in (not the one that only builds the site)."""
     return tuple(name for name, environment in declared().items() if environment.matrix)
+
+
+def locked() -> tuple[str, ...]:
+    """The environments the examples are verified in that uv.lock makes (not a given interpreter)."""
+    return tuple(name for name in names() if not declared()[name].given)
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from primer import environments
 from primer.paths import ROOT
+from primer.wheel_platforms import manylinux
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,9 @@ class Platform:
     wheel_platforms: tuple[str, ...]  # the wheel platform tags that install there, best first
 
 
-def _manylinux(machine: str) -> tuple[str, ...]:
-    """glibc 2.28 and older: what the Linux distributions readers use still have (torch needs 2.28)."""
-    legacy = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
-    return (
-        *(f"manylinux_2_{minor}_{machine}" for minor in range(28, 4, -1)),
-        *(f"{name}_{machine}" for name, minor in legacy.items() if machine == "x86_64" or minor == 17),
-    )
-
-
 PLATFORMS = (
-    Platform("sys_platform == 'linux' and platform_machine == 'x86_64'", "linux", "x86_64", _manylinux("x86_64")),
-    Platform("sys_platform == 'linux' and platform_machine == 'aarch64'", "linux", "aarch64", _manylinux("aarch64")),
+    Platform("sys_platform == 'linux' and platform_machine == 'x86_64'", "linux", "x86_64", manylinux("x86_64")),
+    Platform("sys_platform == 'linux' and platform_machine == 'aarch64'", "linux", "aarch64", manylinux("aarch64")),
     # Apple silicon with macOS 14 or newer: torch 2.13's wheels need macOS 14.
     Platform(
         "sys_platform == 'darwin' and platform_machine == 'arm64'",

@@ -3,6 +3,8 @@
 import json
 import os
 import platform
+import shutil
+import subprocess
 from pathlib import Path
 
 import torch
@@ -27,6 +29,17 @@ def describe() -> dict:
         "python": platform.python_version(),
         "platform": platform.system(),
     }
+
+
+def nvidia_driver() -> str | None:
+    """The NVIDIA driver's version, as nvidia-smi reports it; None where there is no nvidia-smi or it fails."""
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return None
+    query = subprocess.run(
+        [smi, "--query-gpu=driver_version", "--format=csv,noheader"], capture_output=True, text=True, check=False
+    )
+    return query.stdout.splitlines()[0].strip() if query.returncode == 0 and query.stdout.strip() else None
 
 
 def save_results(name: str, results: list[dict], **details) -> Path:

@@ -3,8 +3,8 @@
     python -m primer.matrix ENV [PYTEST ARGS, instead of every page, notebook and README block]
 
 `uv run dev.py test-matrix` runs this in each environment's own interpreter. It writes matrix/ENV.json:
-the environment (torch version and build, Python, platform, date) and, for each page, notebook and the
-README, whether it passed or the first difference found, which names the page and line.
+the environment (torch version and build, Python, platform, GPU and its driver, date) and, for each page,
+notebook and the README, whether it passed or the first difference found, which names the page and line.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def environment_record(name: str) -> dict:
     return {
         "environment": name,
         "build": f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU only",
+        "driver": machine.nvidia_driver(),  # with the GPU (in machine), what a GPU's outputs depend on
         "date": datetime.date.today().isoformat(),
         "machine": machine.describe(),  # the schema every record shares
     }

@@ -18,8 +18,10 @@ def load() -> dict[str, dict]:
 
 
 def label(record: dict) -> str:
-    """e.g. `torch 2.15.0+cu132, CUDA 13.2 build, no GPU`."""
+    """e.g. `torch 2.15.0+cu132, CUDA 13.2 build, no GPU` or `..., on NVIDIA H200 (driver 580.159.04)`."""
     gpu = f"on {record['machine']['gpu']}" if record["machine"]["gpu"] else "no GPU"
+    if record.get("driver"):
+        gpu += f" (driver {record['driver']})"
     build = "CPU build" if record["build"] == "CPU only" else f"{record['build']} build"
     return f"torch {record['machine']['torch']}, {build}, {gpu}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -48,7 +49,8 @@ def test_each_environment_installs_declared_groups_and_at_most_one_torch(name):
     groups = PYPROJECT["dependency-groups"]
     assert set(env.groups) <= set(groups), f"{name} names groups pyproject.toml does not declare"
     torches = {item["group"] for item in PYPROJECT["tool"]["uv"]["conflicts"][0]}
-    assert len(torches & set(env.groups)) == (1 if env.matrix else 0), f"{name}: one torch group per matrix environment"
+    torch_groups = 1 if env.matrix and not env.given else 0  # a given environment's torch is its machine's
+    assert len(torches & set(env.groups)) == torch_groups, f"{name}: one torch group per locked matrix environment"
 
 
 def test_the_sync_command_names_the_groups_and_the_python_an_environment_needs(monkeypatch):
@@ -83,7 +85,7 @@ def test_every_command_runs_in_a_declared_environment():
 
 
 def test_the_torch_each_environment_locks_is_the_one_its_group_pins():
-    for name in environments.names():
+    for name in environments.locked():
         pins = [pin for group in environments.declared()[name].groups for pin in PYPROJECT["dependency-groups"][group]]
         (torch_pin,) = [pin for pin in pins if pin.startswith("torch==")]
         assert torch_pin.split(";")[0] == f"torch=={environments.locked_versions(name)['torch']}"
@@ -91,7 +93,9 @@ def test_the_torch_each_environment_locks_is_the_one_its_group_pins():
 
 def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(capsys):
     # .ci/run and the workflow's matrix job take the list from here: a new environment needs no CI edit.
-    declared = [name for name, env in environments.declared().items() if env.matrix and name != "reference"]
+    declared = [
+        name for name, env in environments.declared().items() if env.matrix and not env.given and name != "reference"
+    ]
     assert dev.main(["environments"]) == 0
     assert capsys.readouterr().out.split() == declared
     dev.main(["environments", "--json"])
@@ -102,5 +106,78 @@ def test_without_a_known_command_dev_py_lists_every_command_it_runs():
     with pytest.raises(SystemExit) as listed:
         dev.main(["no-such-command"])
     usage = str(listed.value)
-    documented = set(re.findall(r"^    uv run dev\.py (\S+)", usage, re.MULTILINE))
-    assert documented == {*dev.COMMANDS, "lint", "test-matrix", "environments"}, usage
+    documented = set(re.findall(r"^    (?:uv run|python3) dev\.py (\S+)", usage, re.MULTILINE))
+    assert documented == {*dev.COMMANDS, "lint", "test-matrix", "environments", "gpu-wheels", "gpu-run"}, usage
+
+
+def test_ci_never_runs_the_gpu_environment(capsys):
+    """CI has no GPU: the gpu environment is declared for the matrix, but given, and never in CI's list."""
+    assert environments.declared()["gpu"].matrix and environments.declared()["gpu"].given
+    dev.main(["environments", "--json"])
+    assert "gpu" not in json.loads(capsys.readouterr().out)
+
+
+class Recorded:
+    """subprocess.run, recording each command and answering with the exit code `failing` gives it."""
+
+    def __init__(self, failing=lambda command: 0):
+        self.commands: list[list[str]] = []
+        self.failing = failing
+
+    def __call__(self, command, **kwargs):
+        self.commands.append([str(part) for part in command])
+        return subprocess.CompletedProcess(command, self.failing(command), stdout="", stderr="")
+
+
+def test_the_gpu_environment_runs_in_the_given_interpreter_without_sync(monkeypatch, tmp_path):
+    python = tmp_path / "bin" / "python"
+    python.parent.mkdir()
+    python.write_text("")
+    python.chmod(0o755)
+    recorded = Recorded()
+    monkeypatch.setattr(subprocess, "run", recorded)
+    assert dev.main(["test-matrix", "gpu", "--python", str(python), "--", "docs/index.md"]) == 0
+    assert recorded.commands == [[str(python), "-m", "primer.matrix", "gpu", "docs/index.md"]], "no uv sync"
+
+
+def test_the_gpu_wheels_are_the_groups_beside_torch_for_the_gpu_machines_python_and_platform(monkeypatch, tmp_path):
+    requirements = dev.gpu_requirements()
+    names = {line.split("==")[0] for line in requirements.splitlines() if "==" in line}
+    assert {"pytest", "pytest-xdist", "sybil", "mkdocs", "pymdown-extensions", "numpy"} <= names
+    assert not {name for name in names if name == "torch" or name.startswith(("nvidia-", "triton"))}
+    recorded = Recorded()
+    monkeypatch.setattr(subprocess, "run", recorded)
+    monkeypatch.setattr(dev, "gpu_requirements", lambda: requirements)
+    args = ["--python", "3.12", "--platform", "manylinux_2_28_x86_64", str(tmp_path)]
+    assert dev.main(["gpu-wheels", *args]) == 0
+    (download,) = recorded.commands
+    assert download[download.index("pip") :][:4] == ["pip", "download", "--only-binary=:all:", "--no-deps"]
+    assert download[download.index("--python-version") + 1] == "3.12"
+    # a wheel tagged only for an older glibc (manylinux2014, say) installs there too: pip must be told
+    assert {"--platform=manylinux_2_28_x86_64", "--platform=manylinux2014_x86_64"} <= set(download)
+    assert (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8") == requirements
+
+
+def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everything(monkeypatch, tmp_path):
+    recorded = Recorded()
+    monkeypatch.setattr(subprocess, "run", recorded)
+    ran = []
+    monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: ran.append(command) or 1)
+    monkeypatch.setattr(dev, "test_matrix", lambda args: ran.append(args) or 0)
+    assert dev.main(["gpu-run", str(tmp_path)]) == 1, "a failing step fails the run"
+    folder = environments.declared()["gpu"].folder
+    python = str(environments.interpreter(folder, sys.platform))
+    venv, install, cuda, benchmark = recorded.commands
+    assert venv[1:] == ["-m", "venv", "--clear", "--system-site-packages", str(folder)], "the machine's own torch"
+    assert install[:4] == [python, "-m", "pip", "install"] and "--no-index" in install
+    assert install[install.index("--find-links") + 1] == str(tmp_path)
+    assert cuda[0] == python and "torch.cuda.is_available()" in cuda[-1]
+    assert ran == [[Path(python), "-m", "pytest", "--environment=gpu"], ["gpu", "--python", python]]
+    assert benchmark[1:] == ["-m", "benchmarks.matmul", "matmul-gpu"], "the suite failing runs the rest"
+
+
+def test_a_gpu_run_stops_where_the_machine_has_no_cuda_gpu(monkeypatch, tmp_path):
+    monkeypatch.setattr(subprocess, "run", Recorded(lambda command: "torch.cuda" in command[-1]))
+    monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: pytest.fail("the suite ran"))
+    with pytest.raises(SystemExit, match=r"gpu-run stopped at .*torch\.cuda\.is_available"):
+        dev.main(["gpu-run", str(tmp_path)])

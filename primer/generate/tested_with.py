@@ -16,11 +16,17 @@ differs there (a version number, say) may differ, and where an output changed be
 PyTorch the page shows each one. This page is generated from the records of the last run
 (`uv run dev.py test-matrix`).
 """
+PENDING = "recorded, run pending"  # a record with a source and no results of its own: the page's cell
 
 
 def _first_line(failure: str) -> str:
     line = next((line for line in failure.splitlines() if line.strip()), "failed")
     return line.strip().replace("|", "\\|")
+
+
+def sourced(found: dict[str, dict]) -> list[tuple[str, dict]]:
+    """The records that say where their outputs come from (the `gpu` one, written from a run elsewhere)."""
+    return [(name, record) for name, record in found.items() if "source" in record]
 
 
 def render() -> dict[Path, str]:
@@ -31,6 +37,9 @@ def render() -> dict[Path, str]:
         lines.append(
             f"| `{name}` | {records.label(record)} | {machine['python']} | {machine['platform']} | {record['date']} |"
         )
+    for name, record in sourced(found):
+        pending = " The run of the current pages there is pending." if not record["results"] else ""
+        lines.append(f"\nThe `{name}` outputs on the pages were recorded in {record['source']}.{pending}")
     lines += ["", "| Chapter | " + " | ".join(f"`{name}`" for name in found) + " |"]
     lines.append("| --- |" + " :---: |" * len(found))
     reasons: list[str] = []
@@ -40,6 +49,9 @@ def render() -> dict[Path, str]:
             continue
         cells = []
         for name, record in found.items():
+            if "source" in record and not record["results"]:
+                cells.append(PENDING)
+                continue
             if records.verified(record, page_name):
                 cells.append("✔")
                 continue
