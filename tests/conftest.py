@@ -12,7 +12,6 @@ import pytest
 from primer.paths import ROOT
 from tests import browser, dependencies
 from tests.site_build import EDIT_URL, build_site
-from tests.small_project import SNIPPET
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +44,10 @@ def site(built_site):
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A small project of the harness's own tests (tests/small_project.py), imported here, not at the top: it
+    imports torch, which a run that needs no small project should not pay for."""
+    from tests.small_project import SNIPPET
+
     shutil.copy(ROOT / "mkdocs.yml", pytester.path / "mkdocs.yml")
     (pytester.path / "code").mkdir()
     (pytester.path / "code" / "example.py").write_text(SNIPPET)

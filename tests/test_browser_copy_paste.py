@@ -17,7 +17,7 @@ from sybil import Document
 from primer import paths
 from primer.chapters import chapters
 from primer.verify import outputs
-from primer.verify.blocks import CodeBlock, example_blocks
+from primer.verify.blocks import OUTPUT_TITLE, CodeBlock, example_blocks
 from primer.verify.expand import expand_page
 from tests import browser
 
@@ -108,7 +108,7 @@ def shown_under(following: list[dict]) -> list[dict]:
     """The Output blocks the page shows right under a block, for every environment."""
     shown = []
     for block in following:
-        if not block["title"].startswith("Output"):
+        if not block["title"].startswith(OUTPUT_TITLE):
             break
         shown.append(block)
     return shown

@@ -6,6 +6,7 @@ import torch
 from primer import environments, records
 from primer.chapters import chapters
 from primer.generate import tested_with
+from tests import dependencies
 
 FOUND = records.load()
 
@@ -25,7 +26,7 @@ def test_the_reference_record_is_of_this_torch_release(target) -> None:
     """The release, not the build: the same lock installs another build of it on macOS and Windows. A given
     environment's torch is its machine's own."""
     if environments.declared()[target.environment].given:
-        pytest.skip(f"the {target.environment} environment's torch is its machine's, not the reference's")
+        dependencies.not_here(f"the {target.environment} environment's torch is its machine's, not the reference's")
     recorded = FOUND[environments.REFERENCE]["machine"]["torch"]
     assert recorded.split("+")[0] == torch.__version__.split("+")[0]
 
@@ -34,7 +35,7 @@ def test_the_reference_record_is_of_this_torch_release(target) -> None:
 def test_every_chapter_and_its_notebook_were_run(name: str) -> None:
     results = FOUND[name]["results"]
     if not results and "source" in FOUND[name]:
-        pytest.skip(f"matrix/{name}.json: its outputs come from {FOUND[name]['source']}; its run is pending")
+        dependencies.not_here(f"matrix/{name}.json: its outputs come from {FOUND[name]['source']}; its run is pending")
     missing = [c for c in chapters() if f"docs/{c}.md" not in results or f"docs/notebooks/{c}.ipynb" not in results]
     assert not missing, f"matrix/{name}.json lacks {missing}: run `uv run dev.py test-matrix {name}`"
 

@@ -3,6 +3,7 @@ what each cell prints (stdout, and an error as `Name: message`), what it writes 
 displays (the value of a final bare expression, which the page never shows)."""
 
 import copy
+import inspect
 from pathlib import Path
 
 import nbformat
@@ -11,15 +12,16 @@ from nbclient import NotebookClient
 
 from primer.chapters import chapters
 from primer.generate import notebooks
-from primer.verify import outputs
+from primer.verify import outputs, run
 from primer.verify.expand import location
 
 # Run before the notebook's own cells, not part of it: every warning shown, also those Python hides by
-# default, as the page's check shows it (`Name: message`; the file and line Python adds differ by machine).
-SHOW_WARNINGS = """\
+# default, the way the page's check shows it (its own function: `Name: message`).
+SHOW_WARNINGS = f"""\
 import sys, warnings
+{inspect.getsource(run.show_warning)}
 warnings.simplefilter("always")
-warnings.showwarning = lambda message, category, *_, **__: sys.stderr.write(f"{category.__name__}: {message}\\n")
+warnings.showwarning = show_warning
 """
 # Each stream a cell shows: how a failure names it, and the cell metadata naming its varies rules.
 STREAMS = {

@@ -61,20 +61,13 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 def _settings(config: pytest.Config) -> Settings:
     perturb = config.getoption("perturb")
     return Settings(
-        target=_target(config),
+        environment=config.getoption("environment"),
         rewriter=OutputRewriter() if config.getoption("update_outputs") else None,
         timeout=config.getoption("block_timeout"),
         perturb=perturb,
         hash_seed=2 if perturb else 1,
         scratch_in=_other_file_system() if perturb else None,
     )
-
-
-def _target(config: pytest.Config) -> Target:
-    environment = config.getoption("environment")
-    if config.getoption("numprocesses", None) and not hasattr(config, "workerinput"):
-        return Target(environment)  # xdist's main process runs no check: it needs no facts of the machine
-    return Target.here(environment)
 
 
 def _other_file_system() -> str:

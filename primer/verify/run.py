@@ -61,7 +61,7 @@ class Request:
     code: bytes
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     # Shown the way the page shows errors, `Name: message`: the file and line Python adds differ by machine.
     sys.stderr.write(f"{category.__name__}: {message}\n")
 
@@ -123,7 +123,7 @@ class PageSession:
         hook = sys.displayhook
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
             warnings.simplefilter("always")
-            warnings.showwarning = _show_warning
+            warnings.showwarning = show_warning
             sys.displayhook = display
             try:
                 for code in marshal.loads(request.code):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from primer.environments import REFERENCE
+
 from .rewrite import OutputRewriter
-from .target import REFERENCE, Target
+from .target import Target
 
 BLOCK_TIMEOUT = 120  # seconds a block (or a console block's command) may run; the slowest takes about 15 s
 
 
 @dataclass(frozen=True)
 class Settings:
-    target: Target = REFERENCE
+    environment: str = REFERENCE  # the environment the run is in (`--environment`)
     rewriter: OutputRewriter | None = None  # `--update-outputs`: rewrite differing Output blocks, do not fail
     timeout: float = BLOCK_TIMEOUT
     # The second, perturbed run: another hash seed and torch seed, and scratch directories on another file
@@ -20,3 +23,9 @@ class Settings:
     perturb: bool = False
     hash_seed: int = 1
     scratch_in: str | None = None  # where the pages' scratch directories are made (None: the system's temp folder)
+
+    @functools.cached_property
+    def target(self) -> Target:
+        """The environment and this machine's facts; found on first use (it imports torch), so that a run that
+        checks no page (xdist's main process, a test of the harness) does not pay for it."""
+        return Target.here(self.environment)
