@@ -17,7 +17,7 @@ import pytest
 from tests import dependencies
 from tests.small_project import FENCE, run, write_page
 
-TIMEOUT = "--block-timeout=3"
+TIMEOUT = "--block-timeout=1"  # for the blocks that never end: a second of a core each
 
 
 def python(code: str, output: str | None = None, title: str = "Output") -> str:
@@ -54,13 +54,13 @@ def test_a_block_that_never_ends_fails_in_bounded_time_and_so_do_the_blocks_afte
     result, out, seconds = timed(project, TIMEOUT)
     result.assert_outcomes(failed=2)
     assert seconds < 20
-    assert "docs/page.md:3 (code: docs/page.md:4-5): did not finish within 3 s; the page's process" in out
+    assert "docs/page.md:3 (code: docs/page.md:4-5): did not finish within 1 s; the page's process" in out
     assert "docs/page.md:8 (code: docs/page.md:9-9): the page's process was stopped at an earlier block" in out
 
 
 def test_a_thread_left_running_fails_the_block_that_started_it_and_hangs_nothing(project):
     write_page(project, python("import threading, time\n\nthreading.Thread(target=time.sleep, args=(600,)).start()\n"))
-    result, out, seconds = timed(project, TIMEOUT)
+    result, out, seconds = timed(project)
     result.assert_outcomes(failed=1)
     assert seconds < 20
     assert "docs/page.md:3 (code: docs/page.md:4-6) left threads running (Thread-1 (sleep))" in out
@@ -73,14 +73,14 @@ def test_a_console_pipeline_that_never_ends_is_killed_whole(project):
     result, out, seconds = timed(project, TIMEOUT)
     result.assert_outcomes(passed=1, failed=1)
     assert seconds < 20
-    assert "docs/page.md:8: `python spin_forever.py | cat` did not finish within 3 s; it and everything" in out
+    assert "docs/page.md:8: `python spin_forever.py | cat` did not finish within 1 s; it and everything" in out
     assert not processes_running("spin_forever.py")
 
 
 def test_a_block_that_ends_the_interpreter_fails_and_the_other_pages_still_run(project):
     write_page(project, python("import os\n\nos._exit(0)\n"), python("print(1)\n", "1\n"))
     (project.path / "docs" / "later.md").write_text(python("print(2)\n", "2\n"))
-    result, out, _ = timed(project, TIMEOUT)
+    result, out, _ = timed(project)
     result.assert_outcomes(passed=1, failed=2)
     assert "docs/page.md:3 (code: docs/page.md:4-6): the page's process ended (exit code 0) while it ran" in out
     assert "docs/page.md:9 (code: docs/page.md:10-10): the page's process ended (exit code 0) at an earlier" in out
@@ -96,7 +96,7 @@ def test_a_block_that_ends_the_interpreter_fails_and_the_other_pages_still_run(p
 )
 def test_exiting_or_interrupting_fails_the_block_even_where_the_page_shows_it(project, code, name):
     write_page(project, python(code + "\n", f"{name}\n"), python("print(1)\n", "1\n"))
-    result, out, _ = timed(project, TIMEOUT)
+    result, out, _ = timed(project)
     result.assert_outcomes(passed=1, failed=1)
     assert f"docs/page.md:3 (code: docs/page.md:4-4) raised {name}, which ends a reader's script or session" in out
 
