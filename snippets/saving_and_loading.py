@@ -38,6 +38,7 @@ state_dict = torch.load("model.pth", map_location=device, weights_only=True)
 print({tensor.device.type for tensor in state_dict.values()})
 # --8<-- [end:map-location]
 
+
 # --8<-- [start:checkpoint]
 def train_epoch(model, optimizer):
     model.train()
