@@ -46,7 +46,7 @@ def shown(cell) -> dict[str, str]:
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: str, tmp_path: Path, target) -> None:
-    cells = notebooks.cells(chapter)
+    cells = notebooks.cells(chapter, target.environment)  # what the page shows for this run's environment
     generated = notebooks.build(cells)
     where = [location(cell.page, cell.code) for cell in cells]
     executed = copy.deepcopy(generated)
@@ -67,3 +67,20 @@ def test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows(chapter: 
                     f"{name} than the page\n{outputs.diff(page, notebook)}"
                 )
     assert not problems, "\n".join(problems)
+
+
+def test_a_notebook_shows_the_outputs_of_the_environment_it_is_built_for() -> None:
+    """The committed notebook shows the reference's outputs; the matrix's notebook run builds it for its own
+    environment, whose blocks the page shows too (`data-environment`)."""
+    page = (notebooks.DOCS / "common-errors.md").read_text(encoding="utf-8")
+    book = page.split('data-environment="book" }\n', 1)[1].split("```", 1)[0]
+
+    def shown_lines(environment: str) -> set[str]:
+        cells = notebooks.cells("common-errors", environment)
+        return {
+            line for cell in cells if cell.node.cell_type == "code" for line in shown(cell.node)["output"].splitlines()
+        }
+
+    line = book.strip().splitlines()[0]
+    assert line in shown_lines("book")
+    assert line not in shown_lines("reference")

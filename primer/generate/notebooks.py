@@ -20,7 +20,7 @@ from sybil import Document
 
 from primer import paths
 from primer.chapters import chapters
-from primer.environments import REFERENCE  # a notebook shows what the page shows for the reference
+from primer.environments import REFERENCE
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
 from primer.verify.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
 from primer.verify.expand import Origin, expand_page
@@ -60,17 +60,17 @@ def _markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _outputs(block: PythonBlock) -> list:
+def _outputs(block: PythonBlock, environment: str) -> list:
     """Notebook outputs for what a page shows under a block: printed text, then maybe an error (both in its
     Output block), then what its Output (stderr) block shows."""
-    output = block.output(REFERENCE)
+    output = block.output(environment)
     shown = output.source if output else ""
     lines = shown.rstrip("\n").split("\n") if shown else []
     # The error is the last thing a cell shows; its message may go on over several lines.
     start = next((i for i in reversed(range(len(lines))) if ERROR_LINE.match(lines[i])), None)
     printed = "\n".join(lines if start is None else lines[:start])
     outputs = [v4.new_output("stream", name="stdout", text=printed + "\n")] if printed else []
-    if (stderr := block.stderr(REFERENCE)) and stderr.source:
+    if (stderr := block.stderr(environment)) and stderr.source:
         outputs.append(v4.new_output("stream", name="stderr", text=stderr.source))
     if start is not None:
         error = ERROR_LINE.match(lines[start])
@@ -88,30 +88,30 @@ def _script_cell(block: PythonBlock) -> str:
     )
 
 
-def _console_cell(block: ConsoleBlock) -> nbformat.NotebookNode:
+def _console_cell(block: ConsoleBlock, environment: str) -> nbformat.NotebookNode:
     shown = "".join(
         f"\n\n{title}:\n\n```text\n{fence.source}```"
-        for title, fence in ((OUTPUT_TITLE, block.output(REFERENCE)), (STDERR_TITLE, block.stderr(REFERENCE)))
+        for title, fence in ((OUTPUT_TITLE, block.output(environment)), (STDERR_TITLE, block.stderr(environment)))
         if fence and fence.source
     )
     return v4.new_markdown_cell(f"```console\n{block.code.source}```{shown}")
 
 
-def _code_cell(block: PythonBlock) -> nbformat.NotebookNode:
-    outputs = _outputs(block)
-    fences = (("varies", block.output(REFERENCE)), ("varies-stderr", block.stderr(REFERENCE)))
+def _code_cell(block: PythonBlock, environment: str) -> nbformat.NotebookNode:
+    outputs = _outputs(block, environment)
+    fences = (("varies", block.output(environment)), ("varies-stderr", block.stderr(environment)))
     metadata: dict = {key: fence.varies for key, fence in fences if fence and fence.varies}
     if any(output["output_type"] == "error" for output in outputs):
         metadata["tags"] = ["raises-exception"]
     return v4.new_code_cell(block.code.source.rstrip("\n"), outputs=outputs, metadata=metadata)
 
 
-def _block_cell(block: PythonBlock | ConsoleBlock) -> nbformat.NotebookNode:
+def _block_cell(block: PythonBlock | ConsoleBlock, environment: str) -> nbformat.NotebookNode:
     if isinstance(block, ConsoleBlock):
-        return _console_cell(block)
+        return _console_cell(block, environment)
     if block.filename:
         return v4.new_markdown_cell(_script_cell(block))
-    return _code_cell(block)
+    return _code_cell(block, environment)
 
 
 class Cell(NamedTuple):
@@ -120,9 +120,10 @@ class Cell(NamedTuple):
     code: list[Origin]  # where its code lines were written (a snippet's lines), none for prose
 
 
-def cells(chapter: str) -> list[Cell]:
-    """The chapter's notebook cells in page order, with the outputs the page shows for the reference environment
-    (wherever this runs), and where each comes from (which the tests' messages name)."""
+def cells(chapter: str, environment: str = REFERENCE) -> list[Cell]:
+    """The chapter's notebook cells in page order, with the outputs the page shows for an environment (the
+    committed notebooks: the reference's, wherever this runs), and where each comes from (which the tests'
+    messages name)."""
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
     title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
@@ -142,7 +143,7 @@ def cells(chapter: str) -> list[Cell]:
         if isinstance(block, (PythonBlock, ConsoleBlock)):
             found += prose(position, block.code.start)
             code = expanded.origins[block.code.source_line : block.code.last_line]
-            found.append(Cell(_block_cell(block), expanded.origins[block.code.first_line], code))
+            found.append(Cell(_block_cell(block, environment), expanded.origins[block.code.first_line], code))
             position = block.end
     return found + prose(position, len(expanded.text))
 
