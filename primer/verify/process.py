@@ -257,8 +257,8 @@ class PageProcess:
             if self._connection.poll(self.timeout):
                 return self._connection.recv()
         except (EOFError, ConnectionError):
+            kill_group(self._pid)  # what it started, if anything is left (and itself, if it only closed the socket)
             code = self.launcher.exit_code(self._pid, self._popen)
-            kill_group(self._pid)  # what it started, if anything is left
             self._forget()
             self.ended = f"the page's process ended (exit code {code}) at an earlier block"
             raise PageProcessError(
