@@ -239,3 +239,23 @@ def test_markup_that_could_hide_or_draw_text_is_refused(project):
         "docs/page.md:18: an attribute list sets hidden",
         "docs/page.md:20: <figure> with onclick, which it may not have",
     ]
+
+
+def test_a_page_that_forks_gets_the_answers_of_its_own_process_only(project):
+    write_page(project, python("import os\n\npid = os.fork()\nprint('A')\n", "A\n"), python("print('B')\n", "B\n"))
+    timed(project)[0].assert_outcomes(passed=2)
+
+
+def test_classes_a_page_defines_live_in_its_main_module_as_a_scripts_do(project):
+    code = "import pickle\n\n\nclass Point:\n    pass\n\n\nprint(type(pickle.loads(pickle.dumps(Point()))).__name__)\n"
+    write_page(project, python(code, "Point\n"))
+    timed(project)[0].assert_outcomes(passed=1)
+
+
+def test_a_command_whose_process_leaves_its_group_is_still_bounded(project):
+    dependencies.only_on("linux", "setsid is a Linux command")
+    write_page(project, console("setsid sleep 30"))
+    result, out, seconds = timed(project, TIMEOUT)
+    result.assert_outcomes(failed=1)
+    assert seconds < 15  # not the 30 s of the process that left
+    assert "`setsid sleep 30` did not finish within 1 s" in out

@@ -42,7 +42,7 @@ class ProjectWrites:
             if isinstance(path, (str, bytes, os.PathLike)):
                 real = os.path.realpath(os.fsdecode(path))
                 inside = (real + os.sep).startswith(self.root) and not (real + os.sep).startswith(self.scratch)
-                if inside and "__pycache__" not in real:
+                if inside and f"{os.sep}__pycache__{os.sep}" not in real:
                     raise PermissionError(f"page code may not write into the project: {real}")
 
 
@@ -73,7 +73,7 @@ class ScriptRuns:
 
 def install() -> None:
     """Install both hooks as the variables set by the harness for a console block's commands say."""
-    sys.addaudithook(ProjectWrites(os.environ["PRIMER_PROJECT"], os.getcwd()))
+    sys.addaudithook(ProjectWrites(os.environ["PRIMER_PROJECT"], os.environ["PRIMER_SCRATCH"]))
     sys.addaudithook(ScriptRuns(os.environ["PRIMER_RAN_LOG"]))
 
 

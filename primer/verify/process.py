@@ -70,14 +70,16 @@ def _serve(start: Start) -> None:
     sys.path[0] = start.root  # the page's project, whose modules a page may import (not its scratch directory)
     connection = _connect(start)
     page = run.PageSession(Path(start.scratch), Path(start.root), perturb=start.perturb)
+    me = os.getpid()
     while True:
         try:
             request = connection.recv()
         except EOFError:  # the harness has gone
             break
-        if request is None:
-            break
-        connection.send(page.run(request))
+        result = page.run(request)
+        if os.getpid() != me:  # a copy the page's code forked and left running: only the page's process answers
+            os._exit(0)
+        connection.send(result)
     connection.close()
 
 
@@ -180,10 +182,12 @@ class Launcher:
     def exit_code(self, pid: int, process: subprocess.Popen | None) -> int:
         if process is not None:
             return process.wait()
-        zygote = self._zygote
-        zygote.stdin.write(json.dumps({"wait": pid}) + "\n")
-        zygote.stdin.flush()
-        return int(zygote.stdout.readline())
+        try:
+            self._zygote.stdin.write(json.dumps({"wait": pid}) + "\n")
+            self._zygote.stdin.flush()
+            return int(self._zygote.stdout.readline())
+        except (OSError, ValueError):  # the zygote is gone, and its pages with it (they die with their parent)
+            return -1
 
     def _ensure_zygote(self, project: Path) -> subprocess.Popen:
         if self._zygote is None or self._zygote.poll() is not None:
@@ -194,6 +198,7 @@ class Launcher:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
+                start_new_session=True,  # not interrupted by the terminal's Ctrl-C: the harness ends its pages
             )
             if self._zygote.stdout.readline() != "ready\n":
                 raise PageProcessError("the process that starts the pages failed to start")
@@ -206,8 +211,8 @@ class Launcher:
             self._zygote = None
 
 
-def kill_group(pid: int, process: subprocess.Popen | None = None) -> None:
-    """Kill a process and every process it started (its process group; on Windows, its tree)."""
+def kill_group(pid: int) -> None:
+    """Kill a process and the processes it started that stayed in its process group (on Windows, its tree)."""
     if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
         return
@@ -252,11 +257,11 @@ class PageProcess:
             raise PageProcessError(self.ended)
         if self._connection is None:
             self._connection = self._begin(root)
-        self._connection.send(request)
         try:
+            self._connection.send(request)
             if self._connection.poll(self.timeout):
                 return self._connection.recv()
-        except (EOFError, ConnectionError):
+        except (EOFError, OSError):
             kill_group(self._pid)  # what it started, if anything is left (and itself, if it only closed the socket)
             code = self.launcher.exit_code(self._pid, self._popen)
             self._forget()
@@ -277,20 +282,18 @@ class PageProcess:
         self._connection = self._pid = self._popen = None
 
     def stop(self) -> None:
-        """End the page's process and everything it started, and remove its scratch directory."""
-        if self._connection is not None and not self.ended:
-            try:
-                self._connection.send(None)
-            except OSError:
-                pass
+        """End the page's process and what it started in its process group."""
         if self._pid is not None:
             kill_group(self._pid)
             self.launcher.exit_code(self._pid, self._popen)  # reap it
         self._forget()
 
     def close(self) -> None:
-        self.stop()
-        run.remove_tree(self.scratch)
+        """Stop the page's process and remove its scratch directory, also when stopping fails (Ctrl-C)."""
+        try:
+            self.stop()
+        finally:
+            run.remove_tree(self.scratch)
 
 
 def main(argv: list[str]) -> None:

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import traceback
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ class Run:
 
 @dataclass(frozen=True)
 class Request:
-    """A Python block to run: its compiled code (marshal), and the project root its file names are under."""
+    """A Python block to run: its compiled code (marshal)."""
 
     code: bytes
 
@@ -71,7 +72,11 @@ class PageSession:
 
     def __init__(self, scratch: Path, root: Path, *, perturb: bool) -> None:
         self.root = root
-        self.namespace: dict = {"__name__": "__main__"}
+        # The page's namespace is the __main__ module, as a script's is: pickle, torch.save of a model and spawned
+        # DataLoader workers find the classes the page defines there.
+        main = types.ModuleType("__main__")
+        sys.modules["__main__"] = main
+        self.namespace = main.__dict__
         os.chdir(scratch)
         sys.addaudithook(audit.ProjectWrites(str(root), str(scratch)))
         # What the page's processes write to the file descriptors themselves (a subprocess, a DataLoader worker,
@@ -140,7 +145,6 @@ class PageSession:
         result.threads = [
             thread.name for thread in threading.enumerate() if not thread.daemon and thread not in self._threads
         ]
-        self.namespace.pop("__builtins__", None)
         return result
 
 
@@ -178,6 +182,7 @@ def run_commands(commands: list[str], scratch: Path, root: Path, *, timeout: flo
         "PYTHONPATH": os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])),
         "PRIMER_RAN_LOG": str(log),
         "PRIMER_PROJECT": str(root),
+        "PRIMER_SCRATCH": str(scratch),
         "PRIMER_AUDIT": audit.__file__,
     }
     result = Run()
@@ -198,7 +203,10 @@ def run_commands(commands: list[str], scratch: Path, root: Path, *, timeout: flo
                 stdout, stderr = process.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 kill_group(process.pid)
-                process.communicate()
+                process.wait()
+                # A process that left the group (setsid, a daemon) may still hold the pipes: do not wait for it.
+                process.stdout.close()
+                process.stderr.close()
                 failure = f"`{command}` did not finish within {timeout:g} s; it and everything it started were killed"
                 break
             finally:
