@@ -79,12 +79,7 @@ class PageChecks:
         return blocks.regions(document, self.check)
 
     def setup(self, namespace: dict) -> None:
-        namespace[_PROCESS] = PageProcess(
-            self.launcher,
-            timeout=self.settings.timeout,
-            perturb=self.settings.perturb,
-            scratch_in=self.settings.scratch_in,
-        )
+        namespace[_PROCESS] = PageProcess(self.launcher, self.settings)
 
     def teardown(self, namespace: dict) -> None:
         namespace.pop(_PROCESS).close()

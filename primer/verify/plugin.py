@@ -65,7 +65,6 @@ def _settings(config: pytest.Config) -> Settings:
         rewriter=OutputRewriter() if config.getoption("update_outputs") else None,
         timeout=config.getoption("block_timeout"),
         perturb=perturb,
-        hash_seed=2 if perturb else 1,
         scratch_in=_other_file_system() if perturb else None,
     )
 

@@ -17,6 +17,7 @@ import atexit
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from . import run
+from .settings import Settings
 
 PRELOAD = ("torch", "numpy")  # imported once by the zygote; a page imports anything else itself
 CONNECT_TIMEOUT = 120  # seconds a new page process may take to connect (an interpreter start imports torch)
@@ -156,8 +158,6 @@ class Launcher:
         return cls._shared[hash_seed]
 
     def _environment(self) -> dict[str, str]:
-        # The hash seed is fixed per run, so that a set's order is the same from run to run, and differs in the
-        # perturbed run (a page that prints one fails there).
         return {**os.environ, "PYTHONHASHSEED": str(self.hash_seed)}
 
     def start(self, start: Start) -> tuple[int, subprocess.Popen | None]:
@@ -211,23 +211,12 @@ class Launcher:
             self._zygote = None
 
 
-def kill_group(pid: int) -> None:
-    """Kill a process and the processes it started that stayed in its process group (on Windows, its tree)."""
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
-        return
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 class PageProcess:
     """The harness's side of one page's process: send it blocks, get back what each did, within a time limit."""
 
-    def __init__(self, launcher: Launcher, *, timeout: float, perturb: bool, scratch_in: str | None):
-        self.launcher, self.timeout, self.perturb = launcher, timeout, perturb
-        self.scratch = Path(tempfile.mkdtemp(prefix="docs-page-", dir=scratch_in))
+    def __init__(self, launcher: Launcher, settings: Settings):
+        self.launcher, self.timeout, self.perturb = launcher, settings.timeout, settings.perturb
+        self.scratch = Path(tempfile.mkdtemp(prefix="docs-page-", dir=settings.scratch_in))
         self._pid: int | None = None
         self._popen: subprocess.Popen | None = None
         self._connection: Connection | None = None
@@ -262,7 +251,7 @@ class PageProcess:
             if self._connection.poll(self.timeout):
                 return self._connection.recv()
         except (EOFError, OSError):
-            kill_group(self._pid)  # what it started, if anything is left (and itself, if it only closed the socket)
+            run.kill_group(self._pid)  # what it started, if anything is left (and itself, if it only closed the socket)
             code = self.launcher.exit_code(self._pid, self._popen)
             self._forget()
             self.ended = f"the page's process ended (exit code {code}) at an earlier block"
@@ -284,7 +273,7 @@ class PageProcess:
     def stop(self) -> None:
         """End the page's process and what it started in its process group."""
         if self._pid is not None:
-            kill_group(self._pid)
+            run.kill_group(self._pid)
             self.launcher.exit_code(self._pid, self._popen)  # reap it
         self._forget()
 
@@ -293,7 +282,7 @@ class PageProcess:
         try:
             self.stop()
         finally:
-            run.remove_tree(self.scratch)
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def main(argv: list[str]) -> None:

@@ -12,6 +12,7 @@ import io
 import marshal
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -168,8 +169,6 @@ def run_commands(commands: list[str], scratch: Path, root: Path, *, timeout: flo
     """Run a console block's commands in the page's directory, as a reader with the project's environment
     activated would: its scripts (torchrun, ...) on the PATH, every warning shown. A command that does not
     finish in time is killed with everything it started (a pipeline's other commands, torchrun's workers)."""
-    from .process import kill_group
-
     hooks = Path(tempfile.mkdtemp(prefix="docs-console-"))
     # Every Python process the commands start loads audit.py (see there) through this sitecustomize.
     (hooks / "sitecustomize.py").write_text(audit.SITECUSTOMIZE, encoding="utf-8")
@@ -218,9 +217,16 @@ def run_commands(commands: list[str], scratch: Path, root: Path, *, timeout: flo
                 break
         ran = set(log.read_text(encoding="utf-8").split())
     finally:
-        remove_tree(hooks)
+        shutil.rmtree(hooks, ignore_errors=True)
     return Commands(result, failure, ran)
 
 
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+def kill_group(pid: int) -> None:
+    """Kill a process and the processes it started that stayed in its process group (on Windows, its tree)."""
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -21,8 +21,12 @@ class Settings:
     # The second, perturbed run: another hash seed and torch seed, and scratch directories on another file
     # system, so that output that depends on chance, addresses or directory order fails there.
     perturb: bool = False
-    hash_seed: int = 1
     scratch_in: str | None = None  # where the pages' scratch directories are made (None: the system's temp folder)
+
+    @property
+    def hash_seed(self) -> int:
+        """Fixed per run, so that a set's order is the same from run to run; another in the perturbed run."""
+        return 2 if self.perturb else 1
 
     @functools.cached_property
     def target(self) -> Target:
