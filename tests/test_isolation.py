@@ -241,8 +241,10 @@ def test_markup_that_could_hide_or_draw_text_is_refused(project):
     ]
 
 
-def test_a_page_that_forks_gets_the_answers_of_its_own_process_only(project):
-    write_page(project, python("import os\n\npid = os.fork()\nprint('A')\n", "A\n"), python("print('B')\n", "B\n"))
+def test_a_page_that_forks_shows_what_both_print_and_gets_the_answers_of_its_own_process_only(project):
+    """Both processes print, as on a reader's terminal; only the page's own process reports on the block."""
+    code = "import os\n\npid = os.fork()\nprint('A')\n"
+    write_page(project, python(code, "A\nA\n"), python("print('B')\n", "B\n"))
     timed(project)[0].assert_outcomes(passed=2)
 
 

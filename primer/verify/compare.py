@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import blocks, outputs, rewrite
-from .run import Raised, Run
+from .results import Raised, Run
 from .settings import Settings
 
 UPDATE_HINT = "Run `uv run dev.py test --update-outputs` to rewrite Output blocks from a real run."

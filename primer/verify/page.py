@@ -13,15 +13,17 @@ from sybil import Document, Example, Region
 
 from . import blocks
 from .compare import Comparison
+from .console import run_commands
 from .expand import IncludeError, Origin, expand_page, location
 from .process import Launcher, PageProcess, PageProcessError
-from .run import Request, run_commands
+from .sandbox import Fingerprint
 from .settings import Settings
 
 CONFIG_NAME = "mkdocs.yml"
 # What a code block may need (data-needs) to run, as a reader's command for a GPU machine does.
 NEEDS = {None: "", "cuda": "with an NVIDIA GPU", "no-cuda": "without an NVIDIA GPU"}
 _PROCESS = "__page_process__"  # where a page's PageProcess is kept in its sybil namespace
+_PAGE = "__page__"  # and the page's path, for its teardown
 
 
 def _config_for(page: Path) -> Path:
@@ -40,17 +42,21 @@ class RenderedPage(Document):
     @classmethod
     def parse(cls, path: str, *parsers, encoding: str = "utf-8") -> RenderedPage:
         config_file = _config_for(Path(path))
+        root = config_file.parent.resolve()
         try:
             expanded = expand_page(Path(path), config_file)
         except IncludeError as error:
             document = cls("", path)
             document.add(Region(0, 0, parsed=error, evaluator=_report_include_error))
-            return document
-        document = cls(expanded.text, path)
-        document.root, document.origins = config_file.parent.resolve(), expanded.origins
-        for parser in parsers:
-            for region in parser(document):
-                document.add(region)
+        else:
+            document = cls(expanded.text, path)
+            document.origins = expanded.origins
+        document.root = root
+        document.namespace[_PAGE] = (root, Path(path).resolve().relative_to(root).as_posix())
+        if document.text:
+            for parser in parsers:
+                for region in parser(document):
+                    document.add(region)
         return document
 
     def origin(self, line_index: int) -> Origin:
@@ -74,15 +80,24 @@ class PageChecks:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.launcher = Launcher.shared(settings.hash_seed)
+        self._fingerprint: Fingerprint | None = None  # without a sandbox: the project as the last page left it
 
     def parse(self, document: RenderedPage) -> Iterator[Region]:
+        self.launcher.prestart(document.root)  # the zygote imports torch while pytest collects the rest
         return blocks.regions(document, self.check)
 
     def setup(self, namespace: dict) -> None:
+        if not self.settings.sandbox and self._fingerprint is None:
+            self._fingerprint = Fingerprint(str(namespace[_PAGE][0]))
         namespace[_PROCESS] = PageProcess(self.launcher, self.settings)
 
     def teardown(self, namespace: dict) -> None:
         namespace.pop(_PROCESS).close()
+        if self._fingerprint and (changed := self._fingerprint.changed()):
+            raise AssertionError(
+                f"{namespace[_PAGE][1]}: while this page ran, the project's files changed, which page code may "
+                f"not do (no sandbox here, so they could be written): {', '.join(changed[:20])}"
+            )
 
     def check(self, example: Example) -> str | None:
         document: RenderedPage = example.document
@@ -113,7 +128,7 @@ class PageChecks:
         if block.filename:
             return _save_file(document, block, where, process.scratch)
         try:
-            run = process.run(Request(marshal.dumps(codes)), document.root)
+            run = process.run(marshal.dumps(codes), document.root)
         except PageProcessError as error:
             return f"{where}: {error}"
         if run.displayed:
@@ -125,7 +140,13 @@ class PageChecks:
 
     def _check_console(self, document: RenderedPage, block: blocks.ConsoleBlock, process: PageProcess) -> str | None:
         where = str(document.origin(block.code.first_line))
-        commands = run_commands(block.commands, process.scratch, document.root, timeout=self.settings.timeout)
+        commands = run_commands(
+            block.commands,
+            process.folder,
+            document.root,
+            timeout=self.settings.timeout,
+            sandboxed=self.settings.sandbox,
+        )
         if commands.failure:
             return f"{where}: {commands.failure}"
         unrun = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from sybil import Sybil
 
 from primer import environments
 
-from . import page
+from . import page, sandbox
 from .rewrite import OutputRewriter
 from .settings import BLOCK_TIMEOUT, Settings
 from .target import Target
@@ -47,7 +48,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the environment this interpreter is (default: %(default)s); each compares its own Output blocks",
     )
     group.addoption("--block-timeout", type=float, default=BLOCK_TIMEOUT, help="seconds a block may run")
-    group.addoption("--perturb", action="store_true", help="the second run: another seed, another file system")
+    group.addoption(
+        "--perturb",
+        nargs="?",
+        type=int,
+        const=-1,
+        metavar="SEED",
+        help="the second run: another seed (random, or SEED to replay a run), another file system",
+    )
+    group.addoption(
+        "--no-sandbox",
+        action="store_true",
+        help="run the pages without the Linux sandbox, as where the kernel forbids it (to test the fallback)",
+    )
     group.addoption("--summary-file", help="write the run's counts to this JSON file when it ends")
 
 
@@ -59,14 +72,32 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def _settings(config: pytest.Config) -> Settings:
+    if config.getoption("perturb") == -1:  # chosen once, here, before xdist hands the options to its workers
+        config.option.perturb = secrets.randbelow(2**32)
     perturb = config.getoption("perturb")
     return Settings(
         environment=config.getoption("environment"),
         rewriter=OutputRewriter() if config.getoption("update_outputs") else None,
         timeout=config.getoption("block_timeout"),
         perturb=perturb,
-        scratch_in=_other_file_system() if perturb else None,
+        scratch_in=_other_file_system() if perturb is not None else None,
+        sandbox=not config.getoption("no_sandbox") and sandbox.probe() is None,
     )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Said once, at the top of the run: the perturbed run's seed, and where pages run without a sandbox."""
+    settings = config.stash[_SETTINGS]
+    lines = []
+    if settings.perturb is not None:
+        lines.append(f"perturbed run: seed {settings.perturb} (replay it with --perturb={settings.perturb})")
+    if not settings.sandbox:
+        why = "--no-sandbox" if config.getoption("no_sandbox") else sandbox.probe()
+        lines.append(
+            f"pages run without a sandbox ({why}): page code is refused writes into the project by an audit hook, "
+            "and the project is checked for changed files after each page"
+        )
+    return lines
 
 
 def _other_file_system() -> str:

@@ -1,66 +1,58 @@
-"""Running a page's blocks as a reader would, and recording what each did.
+"""The page's process: what runs there, away from the harness (process.py is the harness's side).
 
-Python blocks run in the page's own process (see process.py), in one namespace per page, as a script
-(`__main__`) in an empty scratch directory; console blocks run their `$ ` commands there in a shell.
+On Linux a "zygote" imports what nearly every page imports (torch, numpy) once, and forks a page process from
+it per page: isolation costs a fork, not an interpreter start (multiprocessing's forkserver preloads modules too,
+but cannot give its child the harness's pipes as stdout and stderr, nor new namespaces before page code runs).
+Elsewhere (macOS, whose frameworks are not fork-safe, and Windows, which has no fork) each page starts a fresh
+interpreter. A page process runs each Python block it is sent in one namespace, as a script (`__main__`) in an
+empty scratch folder, and reports only what the harness cannot see itself: an error, a displayed value, threads
+left running. What it prints goes to file descriptors 1 and 2, pipes the harness reads.
+
+    main(["zygote", FD])         the zygote: fork requests on the socket FD
+    main(["page", START])        a page process started directly (no fork)
 """
 
 from __future__ import annotations
 
-import contextlib
+import base64
+import ctypes
 import gc
-import io
+import json
 import marshal
 import os
-import shutil
-import signal
-import subprocess
+import socket
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import types
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import audit
+from . import audit, sandbox, wire
 from .expand import Origin
+from .results import Raised, report
 
+PRELOAD = ("torch", "numpy")  # imported once by the zygote; a page imports anything else itself
+FORKS = sys.platform == "linux"
 # What stops a reader's script or session rather than showing an error: never a shown result.
 ENDS_THE_SCRIPT = (SystemExit, KeyboardInterrupt, GeneratorExit)
+REAP_WAIT = 10  # seconds the zygote may wait for a page process to end, before saying it cannot tell
 
 
 @dataclass(frozen=True)
-class Raised:
-    """An exception a block raised, as the harness shows it: `Name: message`, and where it came from."""
+class Start:
+    """What a page process needs to start: where to connect, the token it proves itself with, its scratch
+    folder, the project it may not write into, and the seed that perturbs what a page must not depend on."""
 
-    name: str
-    message: str  # traceback.format_exception_only: "Name: message\n"
-    traceback: str  # the frames from the block's code on
-    ends_the_script: bool
-
-
-@dataclass
-class Run:
-    """What a block did: printed (stdout), wrote to stderr (warnings included), displayed, raised, left behind."""
-
-    stdout: str = ""
-    stderr: str = ""
-    displayed: str = ""  # `file:line: value` of a final bare expression whose value is not None
-    error: Raised | None = None
-    threads: list[str] = field(default_factory=list)  # threads the block started that still run
-
-    @property
-    def output(self) -> str:
-        """What the Output block shows: stdout, then the error as Python reports it."""
-        return self.stdout + (self.error.message if self.error else "")
-
-
-@dataclass(frozen=True)
-class Request:
-    """A Python block to run: its compiled code (marshal)."""
-
-    code: bytes
+    address: tuple[str, int]
+    token: str
+    scratch: str
+    temp: str  # its own temp folder (TMPDIR); in the sandbox, /tmp is its own too
+    root: str
+    perturb: int | None
 
 
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -68,10 +60,18 @@ def show_warning(message, category, filename, lineno, file=None, line=None) -> N
     sys.stderr.write(f"{category.__name__}: {message}\n")
 
 
+def _flush() -> None:
+    """Everything printed so far reaches the pipes: Python's buffers, and C's (a library's printf)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        ctypes.CDLL(None).fflush(None)
+
+
 class PageSession:
     """The page process's side: one namespace, run block after block."""
 
-    def __init__(self, scratch: Path, root: Path, *, perturb: bool) -> None:
+    def __init__(self, scratch: Path, root: Path, *, perturb: int | None) -> None:
         self.root = root
         # The page's namespace is the __main__ module, as a script's is: pickle, torch.save of a model and spawned
         # DataLoader workers find the classes the page defines there.
@@ -80,73 +80,54 @@ class PageSession:
         self.namespace = main.__dict__
         os.chdir(scratch)
         sys.addaudithook(audit.ProjectWrites(str(root), str(scratch)))
-        # What the page's processes write to the file descriptors themselves (a subprocess, a DataLoader worker,
-        # a C library) is what a reader's terminal shows too: it is captured, after what Python printed.
-        self._captured = [self._capture(1), self._capture(2)]
+        # As a terminal shows them: UTF-8, each line as soon as it ends, in the order Python and C write them.
+        sys.stdout, sys.stderr = (
+            open(fd, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False) for fd in (1, 2)
+        )
         self._threads = set(threading.enumerate())
         # What the process holds before the page (torch, the harness) is left out of the collections after each
         # block (see run): they walk the page's own objects only, not the whole heap again (about 0.1 s each).
         gc.freeze()
         if "numpy" in sys.modules:  # a fresh interpreter seeds NumPy from the OS, not as the zygote did
             sys.modules["numpy"].random.seed()
-        if perturb:
-            self._perturb()
+        if perturb is not None:
+            self._perturb(perturb)
 
     @staticmethod
-    def _capture(fd: int) -> io.BufferedRandom:
-        file = tempfile.TemporaryFile()
-        os.dup2(file.fileno(), fd)
-        return file
-
-    @staticmethod
-    def _perturb() -> None:
+    def _perturb(seed: int) -> None:
         """Change what a page must not depend on: unseeded torch random numbers, and object addresses."""
-        seed = int.from_bytes(os.urandom(4), "little")
         if torch := sys.modules.get("torch"):
             torch.manual_seed(seed)
         PageSession._ballast = [object() for _ in range(seed % 4096)]
 
-    def _read_captured(self) -> tuple[str, str]:
-        texts = []
-        for file in self._captured:
-            file.seek(0)
-            texts.append(file.read().decode("utf-8", "replace"))
-            file.seek(0)
-            file.truncate()
-        return texts[0], texts[1]
-
-    def run(self, request: Request) -> Run:
+    def run(self, code: bytes) -> dict:
         """Run a block's code as a reader running it as a notebook cell would see it: every warning shown
         (also those Python hides by default), and the value of a final bare expression displayed."""
-        result, stdout, stderr = Run(), io.StringIO(), io.StringIO()
+        displayed, error = "", None
 
         def display(value) -> None:
+            nonlocal displayed
             if value is not None:
                 frame = sys._getframe(1)  # the block's code, which evaluated the expression
                 where = Origin(Path(os.path.relpath(frame.f_code.co_filename, self.root)).as_posix(), frame.f_lineno)
-                result.displayed = f"{where}: {value!r}"
+                displayed = f"{where}: {value!r}"
 
         hook = sys.displayhook
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("always")
             warnings.showwarning = show_warning
             sys.displayhook = display
             try:
-                for code in marshal.loads(request.code):
-                    exec(code, self.namespace)
-            except BaseException as error:  # SystemExit and KeyboardInterrupt are results too
-                result.error = _raised(error)
+                for part in marshal.loads(code):
+                    exec(part, self.namespace)
+            except BaseException as raised:  # SystemExit and KeyboardInterrupt are results too
+                error = _raised(raised)
             finally:
                 sys.displayhook = hook
                 gc.collect()  # what this block left to the collector warns now (ResourceWarning), not in a later block
-        sys.stdout.flush()
-        sys.stderr.flush()
-        fd_out, fd_err = self._read_captured()
-        result.stdout, result.stderr = stdout.getvalue() + fd_out, stderr.getvalue() + fd_err
-        result.threads = [
-            thread.name for thread in threading.enumerate() if not thread.daemon and thread not in self._threads
-        ]
-        return result
+        _flush()
+        threads = [thread.name for thread in threading.enumerate() if not thread.daemon and thread not in self._threads]
+        return report(displayed, error, threads)
 
 
 def _raised(error: BaseException) -> Raised:
@@ -156,77 +137,120 @@ def _raised(error: BaseException) -> Raised:
     return Raised(name, message, "".join(frames), isinstance(error, ENDS_THE_SCRIPT))
 
 
-@dataclass
-class Commands:
-    """What a console block's commands did, and the scripts that Python processes ran meanwhile."""
+def _serve(start: Start) -> None:
+    """The page process: run each block it is sent, report what it did, until the harness closes the socket."""
+    sys.path[0] = start.root  # the page's project, whose modules a page may import (not its scratch folder)
+    connection = socket.create_connection(tuple(start.address))
+    wire.send(connection, {"token": start.token})
+    os.environ["TMPDIR"] = start.temp
+    tempfile.tempdir = None  # found again from TMPDIR
+    page = PageSession(Path(start.scratch), Path(start.root), perturb=start.perturb)
+    me = os.getpid()
+    while True:
+        try:
+            request = wire.receive(connection, None)
+        except wire.Closed:  # the harness has gone
+            break
+        result = page.run(base64.b64decode(request["code"]))
+        if os.getpid() != me:  # a copy the page's code forked and left running: only the page's process answers
+            os._exit(0)
+        wire.send(connection, result)
+    connection.close()
 
-    run: Run
-    failure: str | None
-    ran: set[str]
 
-
-def run_commands(commands: list[str], scratch: Path, root: Path, *, timeout: float) -> Commands:
-    """Run a console block's commands in the page's directory, as a reader with the project's environment
-    activated would: its scripts (torchrun, ...) on the PATH, every warning shown. A command that does not
-    finish in time is killed with everything it started (a pipeline's other commands, torchrun's workers)."""
-    hooks = Path(tempfile.mkdtemp(prefix="docs-console-"))
-    # Every Python process the commands start loads audit.py (see there) through this sitecustomize.
-    (hooks / "sitecustomize.py").write_text(audit.SITECUSTOMIZE, encoding="utf-8")
-    log = hooks / "ran.log"
-    log.touch()
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PYTHONWARNINGS": "always",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])),
-        "PRIMER_RAN_LOG": str(log),
-        "PRIMER_PROJECT": str(root),
-        "PRIMER_SCRATCH": str(scratch),
-        "PRIMER_AUDIT": audit.__file__,
-    }
-    result = Run()
-    failure = None
+def _page(start: Start, outputs: list[int], plan: sandbox.Plan | None) -> None:
+    """In the zygote's child: become the page's process, in the sandbox when there is one. Never returns."""
+    code = 70
     try:
-        for command in commands:
-            process = subprocess.Popen(
-                ["bash", "-c", command],
-                cwd=scratch,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
-            try:
-                stdout, stderr = process.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                kill_group(process.pid)
-                process.wait()
-                # A process that left the group (setsid, a daemon) may still hold the pipes: do not wait for it.
-                process.stdout.close()
-                process.stderr.close()
-                failure = f"`{command}` did not finish within {timeout:g} s; it and everything it started were killed"
-                break
-            finally:
-                kill_group(process.pid)  # whatever it left running in the background
-            result.stdout += stdout
-            result.stderr += stderr
-            if process.returncode != 0:
-                failure = f"`{command}` exited with {process.returncode}:\n{stderr[-3000:]}"
-                break
-        ran = set(log.read_text(encoding="utf-8").split())
+        os.setsid()  # its own process group, which the harness kills as a whole
+        sandbox.die_with_parent()
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(outputs[0], 1)
+        os.dup2(outputs[1], 2)
+        for fd in outputs:
+            os.close(fd)
+        if plan is not None:
+            sandbox.enter(plan)
+            init = os.fork()
+            if init:  # this process only waits: the page runs in the namespace's init, which dies with it
+                os._exit(sandbox.wait_for(init))
+            sandbox.become_init()
+        _serve(start)
+        code = 0
+    except BaseException:  # said on the page's stderr, which the harness shows
+        traceback.print_exc()
     finally:
-        shutil.rmtree(hooks, ignore_errors=True)
-    return Commands(result, failure, ran)
+        try:
+            _flush()
+        finally:
+            os._exit(code)
 
 
-def kill_group(pid: int) -> None:
-    """Kill a process and the processes it started that stayed in its process group (on Windows, its tree)."""
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
-        return
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _zygote(fd: int) -> None:
+    """Import what pages share, then fork a page process per request ({"start": .., "plan": ..} with the page's
+    stdout and stderr, or {"wait": pid}), on a socket whose every message is one request or one answer."""
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    sandbox.die_with_parent()
+    requests = socket.socket(fileno=fd)
+    requests.send(b'"ready"')
+    ended: dict[int, int] = {}
+    while True:
+        data, fds, _, _ = socket.recv_fds(requests, 1 << 16, 2)
+        if not data:  # the harness has gone
+            break
+        request = json.loads(data)
+        _reap(ended)
+        if "wait" in request:
+            within = min(float(request["within"]), REAP_WAIT)
+            requests.send(json.dumps(_exit_code(request["wait"], within, ended)).encode())
+            continue
+        pid = os.fork()
+        if pid == 0:
+            requests.close()
+            plan = request["plan"]
+            _page(Start(**request["start"]), fds, sandbox.Plan.from_json(plan) if plan else None)
+        for descriptor in fds:
+            os.close(descriptor)
+        requests.send(json.dumps(pid).encode())
+
+
+def _reap(ended: dict[int, int]) -> None:
+    """Collect the page processes that have ended since the last request."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        ended[pid] = os.waitstatus_to_exitcode(status)
+
+
+def _exit_code(pid: int, within: float, ended: dict[int, int]) -> int | None:
+    """A page process's exit code; None if it does not end within the seconds given."""
+    deadline = time.monotonic() + within
+    while pid not in ended and time.monotonic() < deadline:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return ended.pop(pid, None)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    return ended.pop(pid, None)
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] == "zygote":
+        _zygote(int(argv[1]))
+    else:
+        try:
+            _serve(Start(**json.loads(argv[1])))
+        except BaseException:
+            traceback.print_exc()  # on the page's stderr, which the harness shows
+            _flush()
+            os._exit(70)

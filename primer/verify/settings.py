@@ -18,15 +18,17 @@ class Settings:
     environment: str = REFERENCE  # the environment the run is in (`--environment`)
     rewriter: OutputRewriter | None = None  # `--update-outputs`: rewrite differing Output blocks, do not fail
     timeout: float = BLOCK_TIMEOUT
-    # The second, perturbed run: another hash seed and torch seed, and scratch directories on another file
-    # system, so that output that depends on chance, addresses or directory order fails there.
-    perturb: bool = False
-    scratch_in: str | None = None  # where the pages' scratch directories are made (None: the system's temp folder)
+    # The second, perturbed run's seed: another hash seed, torch seed and object addresses, and scratch folders on
+    # another file system, so that output that depends on chance, addresses or directory order fails there.
+    perturb: int | None = None
+    scratch_in: str | None = None  # where the pages' scratch folders are made (None: the system's temp folder)
+    # Pages run in a sandbox (sandbox.py); without one the project is checked for changes after each page.
+    sandbox: bool = False
 
     @property
     def hash_seed(self) -> int:
         """Fixed per run, so that a set's order is the same from run to run; another in the perturbed run."""
-        return 2 if self.perturb else 1
+        return 1 if self.perturb is None else 2 + self.perturb % (2**32 - 3)
 
     @functools.cached_property
     def target(self) -> Target:
