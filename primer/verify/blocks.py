@@ -1,30 +1,75 @@
-"""Finding the Python blocks of a page and the Output block shown under each.
+"""Finding the code blocks of a page and the Output blocks shown under each.
 
-sybil's own Markdown parser only runs fences whose info string is exactly ``python``; a ``py`` fence or a
-``python title="x.py"`` fence would be skipped and "pass". This parser reads the whole info string, in
-either of the forms pymdownx.superfences accepts (``python title="x"`` and ``{ .python title="x" }``).
+A fence's language and attributes are read by pymdownx.superfences' own expressions, in both of its forms
+(``python title="x"`` and ``{ .python title="x" }``), and its language is classified by the highlighter the site
+uses (Pygments): Python and shell sessions are run, other Python-like or session languages are refused. That
+this reading is the site's, block for block, is checked against the rendered page (shown.py).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from markdown.extensions.attr_list import get_attrs
+from pygments.lexers import get_lexer_by_name
+from pygments.lexers.python import PythonConsoleLexer, PythonLexer
+from pygments.lexers.shell import BashSessionLexer, ShellSessionBaseLexer
+from pygments.util import ClassNotFound
+from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
 from sybil import Document, Region
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 from primer.environments import names as environment_names
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
-CONSOLE_LANGUAGES = frozenset({"console"})  # shell sessions whose `$ ` commands are run; `shell` is only shown
+CONSOLE_LANGUAGES = frozenset(BashSessionLexer.aliases)  # shell sessions whose `$ ` commands are run
 OUTPUT_TITLE = "Output"
 STDERR_TITLE = "Output (stderr)"  # what the code writes to stderr, warnings included, under its Output block
 
 _INFO = re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE)
-_LANGUAGE = re.compile(r"^\s*(?:\{\s*)?\.?(?P<language>[\w+-]*)")
-_ATTRIBUTE = re.compile(r'(?P<key>[\w-]+)="(?P<value>[^"]*)"')
+# Read as the same word by a reader: case aside, and the ASCII look-alikes (the digits 0 and 1, the bar).
+_LOOK_ALIKES = str.maketrans({"0": "o", "1": "l", "|": "l", "!": "l"})
+
+
+def parse_info(info: str) -> tuple[str, dict[str, str]]:
+    """A fence's language and attributes, as pymdownx.superfences reads its opening line."""
+    match = RE_NESTED_FENCE_START.match("```" + info)
+    if match is None or match["unrecognized"]:  # not a fence the site reads: the check against the site refuses it
+        return (match["lang"] or "" if match else ""), {}
+    language, attributes = match["lang"] or "", {}
+    if match["attrs"] is not None:
+        classes = []
+        for key, value in get_attrs(match["attrs"]):
+            if key == ".":
+                classes.append(value)
+            else:
+                attributes[key] = value
+        language = language or (classes[0] if classes else "")
+    elif match["options"]:
+        attributes = {
+            m["key"]: m["value"] if m["value"] is not None else m["key"] for m in RE_OPTIONS.finditer(match["options"])
+        }
+    return language.lower(), attributes
+
+
+def unrunnable(language: str) -> str | None:
+    """Why a block in this language, which a reader takes for Python or a shell session, cannot be run; None
+    where it runs or is only shown (`shell`, `text`)."""
+    if language in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
+        return None
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+    if isinstance(lexer, PythonConsoleLexer):
+        return "a Python console session (>>>), which the checks do not run: show it as a python block"
+    if isinstance(lexer, PythonLexer):
+        return f"Python the checks do not run: write the fence as python, not {language}"
+    if isinstance(lexer, ShellSessionBaseLexer):
+        return f"a {language} session, which the checks do not run: show commands as a console block ($ )"
+    return None
 
 
 @dataclass(frozen=True)
@@ -45,9 +90,7 @@ class Fence:
 
     @property
     def title(self) -> str:
-        """The title as a reader reads it: Unicode-normalized (NFKC), invisible characters removed."""
-        title = unicodedata.normalize("NFKC", self.attributes.get("title", ""))
-        return "".join(character for character in title if unicodedata.category(character) != "Cf").strip()
+        return self.attributes.get("title", "")
 
     @property
     def is_output(self) -> bool:
@@ -59,9 +102,13 @@ class Fence:
 
     @property
     def misnamed(self) -> bool:
-        """Titled like an Output block to a reader, and yet not exactly one: the checks would pass it by."""
-        looks_like = self.title.casefold().startswith(OUTPUT_TITLE.casefold())
-        return looks_like and (not self.is_output or self.title != self.attributes.get("title"))
+        """A title the checks would pass by: one outside printable ASCII (an invisible character, a letter of
+        another script that looks like a Latin one, which no normalization catches), or one a reader reads as
+        "Output" that is not exactly an Output title."""
+        if not (self.title.isascii() and self.title.isprintable()):
+            return True
+        read_as = "".join(self.title.casefold().translate(_LOOK_ALIKES).split())
+        return read_as.startswith(OUTPUT_TITLE.casefold()) and not self.is_output
 
     @property
     def varies(self) -> list[str]:
@@ -129,13 +176,25 @@ class PythonBlock(CodeBlock):
 class ConsoleBlock(CodeBlock):
     @property
     def commands(self) -> list[str]:
+        return self._read()[0]
+
+    @property
+    def stray_lines(self) -> list[str]:
+        """Lines that are neither a `$ ` command nor its continuation: another prompt, which the checks would not
+        run, or output, which belongs in the Output block under the block, where it is compared."""
+        return self._read()[1]
+
+    def _read(self) -> tuple[list[str], list[str]]:
         commands: list[str] = []
+        stray: list[str] = []
         for line in self.code.source.splitlines():
             if line.startswith("$ "):
                 commands.append(line[2:])
             elif commands and commands[-1].endswith("\\"):
                 commands[-1] += "\n" + line
-        return commands
+            elif line.strip():
+                stray.append(line)
+        return commands, stray
 
 
 @dataclass(frozen=True)
@@ -143,6 +202,14 @@ class OrphanOutput:
     """An Output (or Output (stderr)) block that does not sit right under a Python block: nothing printed it."""
 
     fence: Fence
+
+
+@dataclass(frozen=True)
+class Unrunnable:
+    """A block a reader takes for code the checks run, in a language they cannot run (`pycon`, `ps1con`)."""
+
+    fence: Fence
+    why: str
 
 
 @dataclass(frozen=True)
@@ -158,9 +225,7 @@ class Fences:
 
     def __call__(self, document: Document) -> Iterator[Fence]:
         for region in self.lexer(document):
-            info = region.lexemes["info"]
-            attributes = {m["key"]: m["value"] for m in _ATTRIBUTE.finditer(info)}
-            language = _LANGUAGE.match(info)["language"].lower()
+            language, attributes = parse_info(region.lexemes["info"])
             source = region.lexemes["source"]
             first_line = document.text.count("\n", 0, region.start)
             last_line = document.text.count("\n", 0, region.end - 1)
@@ -169,13 +234,19 @@ class Fences:
             yield Fence(language, attributes, str(source), region.start, region.end, first_line, last_line, indent)
 
 
-def example_blocks(document: Document) -> Iterable[PythonBlock | ConsoleBlock | OrphanOutput | MisnamedOutput]:
+Block = PythonBlock | ConsoleBlock | OrphanOutput | MisnamedOutput | Unrunnable
+
+
+def example_blocks(document: Document) -> Iterable[Block]:
     """Pair each Python or console fence with the Output fences directly under it (only blank lines between)."""
     fences = list(Fences()(document))
     paired: set[int] = set()
     for index, fence in enumerate(fences):
         if fence.misnamed:
             yield MisnamedOutput(fence)
+            continue
+        if why := unrunnable(fence.language):
+            yield Unrunnable(fence, why)
             continue
         if fence.language not in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
             if fence.is_output and index not in paired:

@@ -19,6 +19,9 @@ import markdown
 from mkdocs.config import load_config
 from pymdownx.snippets import SnippetExtension, SnippetMissingError, SnippetPreprocessor
 
+# Python-Markdown expands tabs to this many columns before it reads a page (mkdocs.yml keeps its default): the site
+# shows every tab, in code and in output, as spaces to the next multiple of it.
+TAB_LENGTH = markdown.Markdown().tab_length
 TAG = re.compile(r"^([ \t]*)\x1e([^\x1f]*)\x1f(\d+)\x1e")
 
 
@@ -117,15 +120,20 @@ def _site_markdown(config_file: Path) -> tuple[markdown.Markdown, dict]:
     # Only the Markdown configuration matters here. Plugins, hooks, the theme's custom templates and the watched
     # folders play no part in it (and loading plugins twice in one process fails).
     config = load_config(str(config_file), plugins=[], hooks=[], theme={"name": "material"}, watch=[])
-    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
-    snippets = SnippetExtension(**config["mdx_configs"].get("pymdownx.snippets", {})).getConfigs()
-    # mkdocs resolves base paths against the directory it runs in: the project root.
+    configs = dict(config["mdx_configs"])
+    snippets = SnippetExtension(**configs.pop("pymdownx.snippets", {})).getConfigs()
+    # mkdocs resolves base paths against the folder it runs in: the project root.
     snippets["base_path"] = [str(config_file.parent / base) for base in snippets["base_path"]]
+    # As the site hook builds the site: its include reader, which refuses symbolic links.
+    extensions = [
+        SnippetsInside(**snippets) if name == "pymdownx.snippets" else name for name in config["markdown_extensions"]
+    ]
+    md = markdown.Markdown(extensions=extensions, extension_configs=configs)
     return md, snippets
 
 
 def expand_page(page: Path, config_file: Path) -> ExpandedPage:
-    """Return the page as the site renders it, with the origin of every line."""
+    """Return the page as the site reads it (includes expanded, tabs as spaces), with the origin of every line."""
     root = config_file.parent.resolve()
     md, snippet_config = _site_markdown(config_file)
     preprocessor = _TracingSnippets(snippet_config, md, root)
@@ -147,7 +155,7 @@ def expand_page(page: Path, config_file: Path) -> ExpandedPage:
         else:  # a blank line: it follows the line before it
             previous = origins[-1] if origins else Origin(page_path, 0)
             origins.append(Origin(previous.path, previous.line + 1))
-        text_lines.append(line)
+        text_lines.append(line.expandtabs(TAB_LENGTH))  # as the site reads it
     return ExpandedPage("\n".join(text_lines), origins)
 
 

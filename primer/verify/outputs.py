@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .expand import TAB_LENGTH
 from .target import Target
 
 
@@ -83,22 +84,21 @@ def as_shown(printed: str) -> str:
     """What a reader's terminal shows of printed text, in a form an Output block can hold and compare.
 
     Styles (bold, colours) are dropped, a carriage return goes back to the start of the line and what follows
-    overwrites it, and any other control, invisible or line-breaking character is spelled out as its escape
-    (`\\u200b`), so that it can neither hide in an Output block nor split it into other lines.
+    overwrites it, a tab becomes the spaces the site shows for it, and any other control, invisible or
+    line-breaking character is spelled out as its escape (`\\u200b`), so that it can neither hide in an Output
+    block nor split it into other lines.
     """
     lines = []
     for line in _STYLE.sub("", printed.replace("\r\n", "\n")).split("\n"):
         shown: list[str] = []
         for part in line.split("\r"):  # each part overwrites the line from its start
             shown[: len(part)] = part
-        lines.append("".join(_visible(character) for character in shown))
+        lines.append("".join(_visible(character) for character in "".join(shown).expandtabs(TAB_LENGTH)))
     return "\n".join(lines)
 
 
 def _visible(character: str) -> str:
-    if character == "\t" or not (
-        unicodedata.category(character) in {"Cc", "Cf", "Zl", "Zp"} or character in _LINE_BREAKS
-    ):
+    if not (unicodedata.category(character) in {"Cc", "Cf", "Zl", "Zp"} or character in _LINE_BREAKS):
         return character
     return character.encode("unicode_escape").decode("ascii")
 

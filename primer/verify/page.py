@@ -6,12 +6,13 @@ import ast
 import marshal
 import shlex
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sybil import Document, Example, Region
 
-from . import blocks
+from . import blocks, shown
 from .compare import Comparison
 from .console import run_commands
 from .expand import IncludeError, Origin, expand_page, location
@@ -31,6 +32,21 @@ def _config_for(page: Path) -> Path:
         if (folder / CONFIG_NAME).is_file():
             return folder / CONFIG_NAME
     raise FileNotFoundError(f"no {CONFIG_NAME} above {page}")
+
+
+@dataclass(frozen=True)
+class NotShown:
+    """A block the checks read that the site does not show as they read it (`instead`: what it shows)."""
+
+    fence: blocks.Fence
+    instead: str
+
+
+@dataclass(frozen=True)
+class ShownOnly:
+    """Blocks the site shows that no check reads, each after a fence (None: at the top of the page)."""
+
+    after: list[tuple[blocks.Fence | None, str]]
 
 
 class RenderedPage(Document):
@@ -83,8 +99,22 @@ class PageChecks:
         self._fingerprint: Fingerprint | None = None  # without a sandbox: the project as the last page left it
 
     def parse(self, document: RenderedPage) -> Iterator[Region]:
+        """The page's blocks as the checks read them, each held to the site's reading of the page."""
         self.launcher.prestart(document.root)  # the zygote imports torch while pytest collects the rest
-        return blocks.regions(document, self.check)
+        fences = list(blocks.Fences()(document))
+        site = shown.site_blocks(Path(document.path), document.root / CONFIG_NAME)
+        not_shown, extra = shown.differences(fences, site)
+        instead = {fences[index].start: what for index, what in not_shown.items()}
+        for region in blocks.regions(document, self.check):
+            block = region.parsed
+            for fence in [block.code, *block.shown] if isinstance(block, blocks.CodeBlock) else [block.fence]:
+                if fence.start in instead:
+                    region = Region(region.start, region.end, NotShown(fence, instead[fence.start]), self.check)
+                    break
+            yield region
+        if extra:
+            after = [(fences[index] if index >= 0 else None, what) for index, what in extra]
+            yield Region(len(document.text), len(document.text), ShownOnly(after), self.check)
 
     def setup(self, namespace: dict) -> None:
         if not self.settings.sandbox and self._fingerprint is None:
@@ -103,6 +133,21 @@ class PageChecks:
         document: RenderedPage = example.document
         block = example.parsed
         process: PageProcess = example.namespace[_PROCESS]
+        if isinstance(block, NotShown):
+            return (
+                f"{document.origin(block.fence.first_line)}: the site does not show this block as the checks read "
+                f"it; it shows {block.instead} here. A fence inside an HTML comment, one the site does not take "
+                'for a fence (an option it cannot read: write { .text title="..." data-x="..." }), or text the '
+                "two read otherwise: make the page say one thing to both."
+            )
+        if isinstance(block, ShownOnly):
+            return "\n".join(
+                f"{document.origin(fence.last_line) if fence else document.origin(0)}: after this line the site shows "
+                f"{what}, which no check reads"
+                for fence, what in block.after
+            )
+        if isinstance(block, blocks.Unrunnable):
+            return f"{document.origin(block.fence.first_line)}: {block.why}"
         if isinstance(block, blocks.OrphanOutput):
             return (
                 f"{document.origin(block.fence.first_line)}: an Output block must sit directly under the Python "
@@ -140,6 +185,12 @@ class PageChecks:
 
     def _check_console(self, document: RenderedPage, block: blocks.ConsoleBlock, process: PageProcess) -> str | None:
         where = str(document.origin(block.code.first_line))
+        if block.stray_lines:
+            return (
+                f"{where}: a console block holds only `$ ` commands (and their `\\` continuations); "
+                f"{block.stray_lines[0]!r} is another prompt, which the checks would not run, or output, which "
+                "belongs in the Output block under it, where it is compared"
+            )
         commands = run_commands(
             block.commands,
             process.folder,
