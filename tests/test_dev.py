@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -102,12 +103,85 @@ def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(caps
     assert json.loads(capsys.readouterr().out) == declared
 
 
-def test_without_a_known_command_dev_py_lists_every_command_it_runs():
-    with pytest.raises(SystemExit) as listed:
-        dev.main(["no-such-command"])
-    usage = str(listed.value)
-    documented = set(re.findall(r"^    (?:uv run|python3) dev\.py (\S+)", usage, re.MULTILINE))
-    assert documented == {*dev.COMMANDS, "lint", "test-matrix", "environments", "gpu-wheels", "gpu-run"}, usage
+def subcommands() -> set[str]:
+    (action,) = [action for action in dev.parser()._actions if isinstance(action, argparse._SubParsersAction)]
+    return set(action.choices)
+
+
+def test_dev_py_documents_exactly_the_commands_it_runs():
+    documented = set(re.findall(r"^    (?:uv run|python3) dev\.py (\S+)", dev.__doc__, re.MULTILINE))
+    assert documented == subcommands() == {*dev.COMMANDS, *dev.HANDLERS}, dev.__doc__
+
+
+def test_help_lists_every_command_and_exits_0(capsys):
+    with pytest.raises(SystemExit) as ended:
+        dev.main(["--help"])
+    out = capsys.readouterr().out
+    assert ended.value.code == 0
+    assert all(f"dev.py {command} " in out for command in subcommands()), out
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([], "name a command"),
+        (["no-such-command"], "invalid choice: 'no-such-command'"),
+        (["test-matrix", "--python"], "argument --python: expected one argument"),
+        (["test-matrix", "nosuchenv"], "test-matrix: no environment 'nosuchenv'; one of reference"),
+        (["test-matrix", "site"], "no environment 'site'"),  # it builds the site; no example runs in it
+        (["gpu-run"], "the following arguments are required: folder"),
+        (["lint", "--", "x"], "lint takes no arguments after --"),
+    ],
+)
+def test_a_usage_error_says_what_is_wrong_with_usage_and_exit_code_2(argv, says, capsys, monkeypatch):
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("a usage error ran something"))
+    with pytest.raises(SystemExit) as ended:
+        dev.main(argv)
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and err.startswith("usage: dev.py") and says in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["docs/tensors.md"], ["-n", "0"]),  # one page: its blocks run in one process anyway
+        (["docs/tensors.md::line:12", "--update-outputs"], ["-n", "0"]),
+        (["tests/test_dev.py", "-k", "usage"], ["-n", "0"]),
+        (["docs/tensors.md", "tests/test_tensors.py"], []),
+        (["docs"], []),  # a folder of pages
+        ([], []),  # the whole suite
+        (["--durations=10"], []),
+        (["docs/tensors.md", "-n", "2"], []),  # the caller's count wins
+        (["docs/tensors.md", "-n2"], []),
+    ],
+)
+def test_the_worker_count_fits_what_is_selected(args, expected):
+    assert dev.workers(args) == expected
+
+
+def test_an_environment_is_synced_again_only_when_the_lock_or_pyproject_changed(monkeypatch, tmp_path):
+    folder = tmp_path / "env"
+    python = environments.interpreter(folder, sys.platform)
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    lock = tmp_path / "uv.lock"
+    lock.write_text("locked")
+    (tmp_path / "pyproject.toml").write_text("declared")
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.setattr(environments.Environment, "folder", property(lambda self: folder))
+    recorded = Recorded()
+    monkeypatch.setattr(subprocess, "run", recorded)
+    assert dev.environment("latest") == python
+    assert dev.environment("latest") == python
+    assert len(recorded.commands) == 1, "unchanged since the last sync: no second one"
+    lock.write_text("locked again")
+    dev.environment("latest")
+    assert len(recorded.commands) == 2, "the lock changed: synced"
+    dev.environment("book")
+    assert len(recorded.commands) == 3, "another environment's sync command: synced"
+    python.unlink()
+    dev.environment("book")
+    assert len(recorded.commands) == 4, "an environment without its interpreter: made again"
 
 
 def test_ci_never_runs_the_gpu_environment(capsys):
@@ -163,7 +237,7 @@ def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everythi
     monkeypatch.setattr(subprocess, "run", recorded)
     ran = []
     monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: ran.append(command) or 1)
-    monkeypatch.setattr(dev, "test_matrix", lambda args: ran.append(args) or 0)
+    monkeypatch.setattr(dev, "test_matrix", lambda names, python, pytest_args: ran.append([*names, python]) or 0)
     assert dev.main(["gpu-run", str(tmp_path)]) == 1, "a failing step fails the run"
     folder = environments.declared()["gpu"].folder
     python = str(environments.interpreter(folder, sys.platform))
@@ -172,7 +246,7 @@ def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everythi
     assert install[:4] == [python, "-m", "pip", "install"] and "--no-index" in install
     assert install[install.index("--find-links") + 1] == str(tmp_path)
     assert cuda[0] == python and "torch.cuda.is_available()" in cuda[-1]
-    assert ran == [[Path(python), "-m", "pytest", "--environment=gpu"], ["gpu", "--python", python]]
+    assert ran == [[Path(python), "-m", "pytest", "--environment=gpu"], ["gpu", python]]
     assert benchmark[1:] == ["-m", "benchmarks.matmul", "matmul-gpu"], "the suite failing runs the rest"
 
 
