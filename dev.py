@@ -153,15 +153,32 @@ def gpu_requirements() -> str:
 
 def gpu_wheels(options: argparse.Namespace) -> int:
     """On a machine with internet: download the wheels of the gpu environment for a GPU machine's Python and
-    platform into a folder, with the requirements gpu-run installs."""
+    platform into a folder, with the requirements gpu-run installs: the lock's, their markers evaluated here
+    for that Python and platform (pip would evaluate them for the interpreter it runs under)."""
+    try:
+        chosen = wheel_platforms.for_target(gpu_requirements(), options.python, options.platform)
+    except ValueError as error:
+        options.usage(str(error))
     options.folder.mkdir(parents=True, exist_ok=True)
     requirements = options.folder / REQUIREMENTS
-    requirements.write_text(gpu_requirements(), encoding="utf-8")
-    # pip evaluates the markers for that Python; uv (which has no `pip download`) runs pip itself.
+    header = f"{TARGET} {options.python} {options.platform}\n"
+    requirements.write_text(header + "\n".join(chosen) + "\n", encoding="utf-8")
+    # uv has no `pip download`: it runs pip itself.
     download = ["pip", "download", "--only-binary=:all:", "--no-deps", "--python-version", options.python]
     download += [f"--platform={tag}" for tag in wheel_platforms.installing_on(options.platform)]
     download += ["--dest", str(options.folder), "--requirement", str(requirements)]
     return subprocess.run([environments.uv(), "tool", "run", *download], cwd=ROOT).returncode
+
+
+TARGET = "# for Python"  # the first line of the requirements: the Python and platform they were chosen for
+
+
+def gathered_for(requirements: Path) -> str:
+    """The Python version (3.12.3) the wheels in a folder were gathered for."""
+    first = requirements.read_text(encoding="utf-8").partition("\n")[0] if requirements.is_file() else ""
+    if not first.startswith(TARGET):
+        sys.exit(f"dev.py: {requirements} is not what `dev.py gpu-wheels` writes: gather the wheels with it")
+    return first.split()[3]
 
 
 def gpu_run(wheels: Path) -> int:
@@ -169,16 +186,27 @@ def gpu_run(wheels: Path) -> int:
     environment that sees the machine's own CUDA torch, then run the whole suite, the matrix and the GPU
     benchmark in it, each even if one before failed."""
     wheels = wheels.absolute()
+    version = gathered_for(wheels / REQUIREMENTS)
+    here = ".".join(map(str, sys.version_info[:3]))
+    if version.split(".")[:2] != here.split(".")[:2]:
+        sys.exit(
+            f"dev.py: the wheels in {wheels} are for Python {version}, this is {here}: gather them with "
+            f"`dev.py gpu-wheels --python {here}`, or run this with that Python"
+        )
     folder = environments.declared()[GPU].folder
     python = environments.interpreter(folder, sys.platform)
     install = [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--find-links", str(wheels)]
-    for step in (
-        [sys.executable, "-m", "venv", "--clear", "--system-site-packages", str(folder)],
-        [*install, "--requirement", str(wheels / REQUIREMENTS)],
-        [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
+    for step, failure in (
+        ([sys.executable, "-m", "venv", "--clear", "--system-site-packages", str(folder)], "could not make it"),
+        ([*install, "--requirement", str(wheels / REQUIREMENTS)], "could not install the wheels into it"),
+        ([python, "-c", "import torch"], "its Python has no torch: install the machine's CUDA build of torch"),
+        (
+            [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
+            "torch finds no CUDA GPU on this machine (torch.cuda.is_available() is False): gpu-run needs one",
+        ),
     ):
         if subprocess.run(step, cwd=ROOT).returncode:
-            sys.exit(f"dev.py: gpu-run stopped at {' '.join(map(str, step))}")
+            sys.exit(f"dev.py: gpu-run stopped: {folder.relative_to(ROOT)}: {failure}")
     steps = {
         "the suite": lambda: pytest_ran_to_its_end([python, "-m", "pytest", f"--environment={GPU}"], activated(python)),
         "test-matrix gpu": lambda: test_matrix([GPU], str(python), []),

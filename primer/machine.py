@@ -42,6 +42,17 @@ def nvidia_driver() -> str | None:
     return query.stdout.splitlines()[0].strip() if query.returncode == 0 and query.stdout.strip() else None
 
 
+def commit() -> str | None:
+    """The project's commit, short; None where it is no git clone (a copy on an offline machine) or has no git."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    found = subprocess.run(
+        [git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, cwd=RESULTS.parent.parent
+    )
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
 def save_results(name: str, results: list[dict], **details) -> Path:
     """Record a measurement in benchmarks/results/NAME.json, with the machine it was made on."""
     path = RESULTS / f"{name}.json"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from primer import environments, machine, paths
+from primer import environments, machine, paths, records
 
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
 
@@ -53,13 +53,22 @@ def environment_record(name: str) -> dict:
     """What a record says of the environment it was made in (its results aside)."""
     import torch
 
-    return {
+    record = {
         "environment": name,
         "build": f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU only",
         "driver": machine.nvidia_driver(),  # with the GPU (in machine), what a GPU's outputs depend on
         "date": datetime.date.today().isoformat(),
         "machine": machine.describe(),  # the schema every record shares
     }
+    if environments.declared()[name].given:  # made on a machine elsewhere: say which, and from which commit
+        described = record["machine"]["gpu"] or record["machine"]["cpu"]
+        record["source"] = f"a run of this project on {described} on {record['date']}, at commit {machine.commit()}"
+    return record
+
+
+def record(name: str, results: dict[str, dict]) -> dict:
+    """The record of a run in an environment, as matrix/ENV.json holds it."""
+    return records.validate({**environment_record(name), "results": dict(sorted(results.items()))}, f"{name} run")
 
 
 def main(argv: list[str]) -> int:
@@ -75,12 +84,12 @@ def main(argv: list[str]) -> int:
     if pytest_args:
         return int(code)
     paths.MATRIX.mkdir(exist_ok=True)
-    record = {**environment_record(name), "results": dict(sorted(outcomes.by_source.items()))}
+    written = record(name, outcomes.by_source)
     path = paths.MATRIX / f"{name}.json"
-    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    failed = [file for file, entry in record["results"].items() if entry["failed"]]
+    path.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    failed = [file for file, entry in written["results"].items() if entry["failed"]]
     print(
-        f"{name}: {len(record['results']) - len(failed)} of {len(record['results'])} files passed; wrote "
+        f"{name}: {len(written['results']) - len(failed)} of {len(written['results'])} files passed; wrote "
         f"{Path(path).relative_to(paths.ROOT)}",
         flush=True,
     )

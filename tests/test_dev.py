@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -14,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pytest
 
 import dev
-from primer import environments
+from primer import environments, lock
 from primer.paths import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -214,22 +215,71 @@ def test_the_gpu_environment_runs_in_the_given_interpreter_without_sync(monkeypa
     assert recorded.commands == [[str(python), "-m", "primer.matrix", "gpu", "docs/index.md"]], "no uv sync"
 
 
-def test_the_gpu_wheels_are_the_groups_beside_torch_for_the_gpu_machines_python_and_platform(monkeypatch, tmp_path):
-    requirements = dev.gpu_requirements()
-    names = {line.split("==")[0] for line in requirements.splitlines() if "==" in line}
-    assert {"pytest", "pytest-xdist", "sybil", "mkdocs", "pymdown-extensions", "numpy"} <= names
-    assert not {name for name in names if name == "torch" or name.startswith(("nvidia-", "triton"))}
-    recorded = Recorded()
-    monkeypatch.setattr(subprocess, "run", recorded)
-    monkeypatch.setattr(dev, "gpu_requirements", lambda: requirements)
-    args = ["--python", "3.12", "--platform", "manylinux_2_28_x86_64", str(tmp_path)]
-    assert dev.main(["gpu-wheels", *args]) == 0
+@functools.cache
+def exported_gpu_requirements() -> str:
+    return dev.gpu_requirements()
+
+
+def gathered(tmp_path, python="3.12.3", platform="manylinux_2_28_x86_64") -> list[str]:
+    """The download command gpu-wheels runs (into tmp_path), for a GPU machine's Python and platform."""
+    recorded, exported = Recorded(), exported_gpu_requirements()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dev, "gpu_requirements", lambda: exported)
+        patch.setattr(subprocess, "run", recorded)
+        assert dev.main(["gpu-wheels", "--python", python, "--platform", platform, str(tmp_path)]) == 0
     (download,) = recorded.commands
+    return download
+
+
+def test_the_gpu_wheels_are_the_groups_beside_torch_for_the_gpu_machines_python_and_platform(tmp_path):
+    download = gathered(tmp_path)
     assert download[download.index("pip") :][:4] == ["pip", "download", "--only-binary=:all:", "--no-deps"]
-    assert download[download.index("--python-version") + 1] == "3.12"
+    assert download[download.index("--python-version") + 1] == "3.12.3"
     # a wheel tagged only for an older glibc (manylinux2014, say) installs there too: pip must be told
     assert {"--platform=manylinux_2_28_x86_64", "--platform=manylinux2014_x86_64"} <= set(download)
-    assert (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8") == requirements
+    requirements = (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8").splitlines()
+    assert download[download.index("--requirement") + 1] == str(tmp_path / dev.REQUIREMENTS), "what gpu-run installs"
+    names = {line.split("==")[0] for line in requirements[1:]}
+    assert {"pytest", "pytest-xdist", "sybil", "mkdocs", "pymdown-extensions", "numpy"} <= names
+    assert not {name for name in names if name == "torch" or name.startswith(("nvidia-", "triton"))}
+
+
+PLATFORMS = {"manylinux_2_28_x86_64": 0, "manylinux_2_28_aarch64": 1, "macosx_14_0_arm64": 2, "win_amd64": 3}
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("python", lock.pythons(environments.declared()["gpu"]))
+def test_the_wheels_gathered_are_exactly_those_the_gpu_machines_python_installs(python, platform, tmp_path):
+    """Its markers evaluated for that Python and platform, not the one gpu-wheels runs under (which once
+    gathered contourpy 1.3.3 for a Python 3.12, whose install then wanted 1.4.0). The expected set is
+    packaging's evaluation of the same markers, as tests/test_lock.py does it."""
+    full = f"{python[0]}.{python[1]}.99"
+    gathered(tmp_path, full, platform)
+    requirements = (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8").splitlines()
+    assert requirements[0] == f"{dev.TARGET} {full} {platform}", "gpu-run checks it is that Python"
+    marker_environment = lock._marker_environment(lock.PLATFORMS[PLATFORMS[platform]], python)
+    expected = [
+        f"{requirement.name}{requirement.specifier}"
+        for requirement in lock.exported(environments.declared()["gpu"])
+        if not requirement.marker or requirement.marker.evaluate(marker_environment)
+    ]
+    assert sorted(requirements[1:]) == sorted(expected)
+    assert not any(";" in line for line in requirements), "pip, offline, installs exactly these"
+
+
+@pytest.mark.parametrize(("python", "platform"), [("3.12", "manylinux_2_28_x86_64"), ("3.12.3", "linux")])
+def test_gpu_wheels_needs_a_full_python_version_and_a_wheel_platform(python, platform, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        dev.main(["gpu-wheels", "--python", python, "--platform", platform, str(tmp_path)])
+    assert "gpu-wheels: " in capsys.readouterr().err and not (tmp_path / dev.REQUIREMENTS).exists()
+
+
+THIS_PYTHON = ".".join(map(str, sys.version_info[:3]))
+
+
+def wheel_folder(tmp_path, python=THIS_PYTHON):
+    (tmp_path / dev.REQUIREMENTS).write_text(f"{dev.TARGET} {python} manylinux_2_28_x86_64\nsybil==10.1.0\n")
+    return tmp_path
 
 
 def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everything(monkeypatch, tmp_path):
@@ -238,20 +288,29 @@ def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everythi
     ran = []
     monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: ran.append(command) or 1)
     monkeypatch.setattr(dev, "test_matrix", lambda names, python, pytest_args: ran.append([*names, python]) or 0)
-    assert dev.main(["gpu-run", str(tmp_path)]) == 1, "a failing step fails the run"
+    assert dev.main(["gpu-run", str(wheel_folder(tmp_path))]) == 1, "a failing step fails the run"
     folder = environments.declared()["gpu"].folder
     python = str(environments.interpreter(folder, sys.platform))
-    venv, install, cuda, benchmark = recorded.commands
+    venv, install, has_torch, cuda, benchmark = recorded.commands
+    assert has_torch[-2:] == ["-c", "import torch"], "a Python without torch stops, saying so"
     assert venv[1:] == ["-m", "venv", "--clear", "--system-site-packages", str(folder)], "the machine's own torch"
     assert install[:4] == [python, "-m", "pip", "install"] and "--no-index" in install
     assert install[install.index("--find-links") + 1] == str(tmp_path)
+    assert install[install.index("--requirement") + 1] == str(tmp_path / dev.REQUIREMENTS), "what was gathered"
     assert cuda[0] == python and "torch.cuda.is_available()" in cuda[-1]
     assert ran == [[Path(python), "-m", "pytest", "--environment=gpu"], ["gpu", python]]
     assert benchmark[1:] == ["-m", "benchmarks.matmul", "matmul-gpu"], "the suite failing runs the rest"
 
 
-def test_a_gpu_run_stops_where_the_machine_has_no_cuda_gpu(monkeypatch, tmp_path):
+def test_a_gpu_run_stops_where_the_machine_has_no_cuda_gpu_saying_so(monkeypatch, tmp_path):
     monkeypatch.setattr(subprocess, "run", Recorded(lambda command: "torch.cuda" in command[-1]))
     monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: pytest.fail("the suite ran"))
-    with pytest.raises(SystemExit, match=r"gpu-run stopped at .*torch\.cuda\.is_available"):
-        dev.main(["gpu-run", str(tmp_path)])
+    with pytest.raises(SystemExit, match=r"gpu-run stopped: .*torch finds no CUDA GPU on this machine"):
+        dev.main(["gpu-run", str(wheel_folder(tmp_path))])
+
+
+def test_a_gpu_run_refuses_wheels_gathered_for_another_python(monkeypatch, tmp_path):
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("it ran something"))
+    other = f"3.{sys.version_info[1] + 1}.0"
+    with pytest.raises(SystemExit, match=rf"are for Python {other}, this is .*gpu-wheels --python"):
+        dev.main(["gpu-run", str(wheel_folder(tmp_path, other))])
