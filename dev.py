@@ -14,6 +14,8 @@
                                             gather the wheels the gpu environment installs beside its torch
     python3 dev.py gpu-run DIR              on a machine with an NVIDIA GPU, offline: install them, run the
                                             suite, `test-matrix gpu` and the GPU benchmark
+    uv run dev.py check-machine             on any machine: run every page, notebook and README block in its
+                                            own environment and write its record (offline: --wheels DIR)
     uv run dev.py serve [MKDOCS ARGS]       build the site and serve it on http://127.0.0.1:8000
     uv run dev.py build [MKDOCS ARGS]       build the site into site/ with warnings as errors
     uv run dev.py generate [GENERATOR ...]  rewrite every generated file (figures, notebooks, reports, ...)
@@ -181,10 +183,9 @@ def gathered_for(requirements: Path) -> str:
     return first.split()[3]
 
 
-def gpu_run(wheels: Path) -> int:
-    """On the GPU machine, offline, with plain python3: install the wheels gpu-wheels gathered into a virtual
-    environment that sees the machine's own CUDA torch, then run the whole suite, the matrix and the GPU
-    benchmark in it, each even if one before failed."""
+def given_environment(wheels: Path, command: str, needs_gpu: bool) -> Path:
+    """Offline, with the Python running this: a virtual environment that sees this machine's own torch, with
+    the wheels gpu-wheels gathered installed beside it; its interpreter. Stops, saying why, where it cannot."""
     wheels = wheels.absolute()
     version = gathered_for(wheels / REQUIREMENTS)
     here = ".".join(map(str, sys.version_info[:3]))
@@ -196,17 +197,46 @@ def gpu_run(wheels: Path) -> int:
     folder = environments.declared()[GPU].folder
     python = environments.interpreter(folder, sys.platform)
     install = [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--find-links", str(wheels)]
-    for step, failure in (
+    steps = [
         ([sys.executable, "-m", "venv", "--clear", "--system-site-packages", str(folder)], "could not make it"),
         ([*install, "--requirement", str(wheels / REQUIREMENTS)], "could not install the wheels into it"),
-        ([python, "-c", "import torch"], "its Python has no torch: install the machine's CUDA build of torch"),
-        (
-            [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
-            "torch finds no CUDA GPU on this machine (torch.cuda.is_available() is False): gpu-run needs one",
-        ),
-    ):
+        ([python, "-c", "import torch"], "its Python has no torch: install the machine's own build of torch"),
+    ]
+    if needs_gpu:
+        steps.append(
+            (
+                [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
+                f"torch finds no CUDA GPU on this machine (torch.cuda.is_available() is False): {command} needs one",
+            )
+        )
+    for step, failure in steps:
         if subprocess.run(step, cwd=ROOT).returncode:
-            sys.exit(f"dev.py: gpu-run stopped: {folder.relative_to(ROOT)}: {failure}")
+            sys.exit(f"dev.py: {command} stopped: {folder.relative_to(ROOT)}: {failure}")
+    return python
+
+
+def has_cuda(python: Path) -> bool:
+    return subprocess.run([python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"]).returncode == 0
+
+
+def check_machine(options: argparse.Namespace) -> int:
+    """Any machine: every page, notebook and README block in this machine's own environment (uv's, made from
+    uv.lock, or offline the machine's own torch with gathered wheels), written as a record of the machine."""
+    if options.wheels:
+        python = given_environment(options.wheels, "check-machine", needs_gpu=False)
+        name = GPU if has_cuda(python) else environments.REFERENCE  # a GPU prints what the gpu blocks show
+    else:
+        python, name = environment(environments.REFERENCE), environments.REFERENCE
+    print(f"dev.py: checking every page on this machine, in the {name} environment", flush=True)
+    command = [python, "-m", "primer.matrix", name, "--machine", *options.pytest_args]
+    return subprocess.run(command, cwd=ROOT, env=activated(python)).returncode
+
+
+def gpu_run(wheels: Path) -> int:
+    """On the GPU machine, offline, with plain python3: install the wheels gpu-wheels gathered into a virtual
+    environment that sees the machine's own CUDA torch, then run the whole suite, the matrix and the GPU
+    benchmark in it, each even if one before failed."""
+    python = given_environment(wheels, "gpu-run", needs_gpu=True)
     steps = {
         "the suite": lambda: pytest_ran_to_its_end([python, "-m", "pytest", f"--environment={GPU}"], activated(python)),
         "test-matrix gpu": lambda: test_matrix([GPU], str(python), []),
@@ -282,6 +312,12 @@ def parser() -> argparse.ArgumentParser:
     wheels.add_argument("folder", type=Path)
     run = commands.add_parser("gpu-run", description="On the GPU machine, offline: install and run everything.")
     run.add_argument("folder", type=Path, help="the folder gpu-wheels filled")
+    check = commands.add_parser(
+        "check-machine",
+        description="Run every page, notebook and README block on this machine and write its record to "
+        "matrix/machines/ (pytest arguments after `--` run a selection, and write none).",
+    )
+    check.add_argument("--wheels", type=Path, metavar="DIR", help="offline: this Python's torch, and these wheels")
     listed = commands.add_parser("environments", description="The environments CI runs the matrix in.")
     listed.add_argument("--json", action="store_true", help="as JSON, for the workflow's job matrix")
     return main
@@ -305,6 +341,7 @@ HANDLERS = {
     "test-matrix": matrix_command,
     "gpu-wheels": lambda options: gpu_wheels(options),
     "gpu-run": lambda options: gpu_run(options.folder),
+    "check-machine": check_machine,
     "environments": list_environments,
 }
 
@@ -318,7 +355,7 @@ def main(argv: list[str]) -> int:
     options = usage.parse_args(ours)
     if options.command is None:
         usage.error("name a command: `dev.py --help` says what each does")
-    if rest and options.command != "test-matrix":
+    if rest and options.command not in ("test-matrix", "check-machine"):
         usage.error(f"{options.command} takes no arguments after --")
     options.pytest_args = rest
     options.usage = lambda message: usage.error(f"{options.command}: {message}")

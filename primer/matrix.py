@@ -71,10 +71,40 @@ def record(name: str, results: dict[str, dict]) -> dict:
     return records.validate({**environment_record(name), "results": dict(sorted(results.items()))}, f"{name} run")
 
 
+def machine_record(name: str, results: dict[str, dict]) -> tuple[str, dict]:
+    """The record of a run on a reader's machine, and its file name: the environment's record, with what
+    the machine is and the pages' fingerprints at the time."""
+    written = {**record(name, results), **machine.system_facts(), "commit": machine.commit(), "digests": {}}
+    written["digests"] = records.digests()
+    return machine.record_name({**written["machine"], **written}), written
+
+
+MACHINE = "--machine"  # write the record of this machine (`dev.py check-machine`), not the environment's
+
+
+def write_machine_record(name: str, results: dict[str, dict]) -> Path:
+    file_name, written = machine_record(name, results)
+    records.MACHINES.mkdir(parents=True, exist_ok=True)
+    path = records.MACHINES / f"{file_name}.json"
+    path.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    passed, ran = records.passed_pages(written)
+    where = path.relative_to(paths.ROOT).as_posix()
+    print(
+        f"\n{passed} of {ran} pages pass on this machine ({written['system']}, {written['accelerator']}, torch "
+        f"{written['machine']['torch']}, Python {written['machine']['python']}).\nThe record is {where}: "
+        "send it to the project as a pull request adding that file (README: Verified on your machine).",
+        flush=True,
+    )
+    return path
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in environments.names():
-        sys.exit(f"usage: python -m primer.matrix ENV [PYTEST ARGS]; ENV one of {', '.join(environments.names())}")
+        known = ", ".join(environments.names())
+        sys.exit(f"usage: python -m primer.matrix ENV [{MACHINE}] [PYTEST ARGS]; ENV one of {known}")
     name, pytest_args = argv[0], argv[1:]
+    on_machine = MACHINE in pytest_args
+    pytest_args = [arg for arg in pytest_args if arg != MACHINE]
     os.chdir(paths.ROOT)
     outcomes = Outcomes()
     # Arguments replace the whole selection; such a partial run's outcomes describe it, not the environment.
@@ -82,6 +112,9 @@ def main(argv: list[str]) -> int:
         ["-p", "no:cacheprovider", f"--environment={name}", *(pytest_args or TARGETS)], plugins=[outcomes]
     )
     if pytest_args:
+        return int(code)
+    if on_machine:
+        write_machine_record(name, outcomes.by_source)
         return int(code)
     paths.MATRIX.mkdir(exist_ok=True)
     written = record(name, outcomes.by_source)

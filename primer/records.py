@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -55,6 +56,47 @@ def read(path: Path) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise Malformed(f"{where} is not JSON: {error}") from None
     return validate(record, where)
+
+
+MACHINES = paths.MATRIX / "machines"  # the records of `dev.py check-machine`, one file per machine and run
+# What a machine record adds to an environment's: what it ran on (machine.system_facts) and at which pages.
+MACHINE_FIELDS = {"system": _TEXT, "accelerator": _TEXT, "commit": _MAYBE_TEXT, "digests": (dict,)}
+
+
+def digests() -> dict[str, str]:
+    """Each chapter page's fingerprint: its text, its snippet module's and its notebook's, with line endings
+    as git checks them in (a Windows checkout has CRLF). A record keeps them, so a later page tells it is stale."""
+    found = {}
+    for page in sorted(paths.DOCS.glob("*.md")):
+        if page.name == "tested-with.md":  # made from the records themselves
+            continue
+        parts = [page, paths.SNIPPETS / f"{page.stem.replace('-', '_')}.py", paths.NOTEBOOKS / f"{page.stem}.ipynb"]
+        digest = hashlib.sha256()
+        for part in parts:
+            if part.is_file():
+                digest.update(part.read_text(encoding="utf-8").replace("\r\n", "\n").encode())
+        found[f"docs/{page.name}"] = digest.hexdigest()[:16]
+    return found
+
+
+def changed_since(record: dict) -> list[str]:
+    """The pages a machine record covers that have changed since it was made (or were added)."""
+    now = digests()
+    return [page for page, digest in now.items() if record["digests"].get(page) != digest]
+
+
+def passed_pages(record: dict) -> tuple[int, int]:
+    """How many pages (and the README) of a run passed, of how many ran."""
+    pages = [entry for file, entry in record["results"].items() if file.endswith(".md")]
+    return sum(not entry["failed"] for entry in pages), len(pages)
+
+
+def machines() -> list[tuple[str, dict]]:
+    """Every machine record, validated, newest first."""
+    found = [(path.stem, read(path)) for path in sorted(MACHINES.glob("*.json"))]
+    for name, record in found:
+        _check(f"matrix/machines/{name}.json", record, MACHINE_FIELDS)
+    return sorted(found, key=lambda item: item[1]["date"], reverse=True)
 
 
 def load() -> dict[str, dict]:

@@ -92,3 +92,34 @@ def test_a_record_that_is_not_json_fails_and_runs_nothing(tmp_path) -> None:
     with pytest.raises(records.Malformed, match=r"gpu\.json is not JSON"):
         records.read(path)
     assert not (tmp_path / "ran").exists()
+
+
+def test_every_machine_record_is_valid_and_shows_on_the_tested_with_page() -> None:
+    """A record readers send (matrix/machines/) is read as data and checked; `records.Malformed` says which
+    file and what is wrong. The one made here by `dev.py check-machine` is among them."""
+    found = records.machines()
+    assert found, "no record in matrix/machines/: `uv run dev.py check-machine` writes one"
+    page = tested_with.render()[tested_with.PAGE]
+    for _, record in found:
+        passed, ran = records.passed_pages(record)
+        assert f"| {record['date']} | {passed} of {ran} |" in page
+
+
+def test_a_machine_record_without_what_the_machine_is_fails_saying_so(tmp_path, monkeypatch) -> None:
+    name, record = records.machines()[0]
+    del record["accelerator"]
+    monkeypatch.setattr(records, "MACHINES", tmp_path)
+    (tmp_path / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(records.Malformed, match=rf"matrix/machines/{re.escape(name)}\.json has no 'accelerator'"):
+        records.machines()
+
+
+def test_a_stale_machine_record_names_the_pages_changed_since(monkeypatch) -> None:
+    name, record = records.machines()[0]
+    assert records.changed_since(record) == [], "the record made here is of the pages as they are"
+    stale = {**record, "digests": {**record["digests"], "docs/tensors.md": "an older page"}}
+    del stale["digests"]["docs/autograd.md"]  # a page added since
+    assert records.changed_since(stale) == ["docs/autograd.md", "docs/tensors.md"]
+    monkeypatch.setattr(records, "machines", lambda: [(name, stale)])
+    row = next(line for line in tested_with.render()[tested_with.PAGE].splitlines() if stale["date"] in line)
+    assert row.endswith("| [autograd.md](autograd.md), [tensors.md](tensors.md) |")
