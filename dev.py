@@ -10,10 +10,12 @@
     uv run dev.py test [PYTEST ARGS]        run the whole test suite (or what the pytest arguments select)
     uv run dev.py test-matrix [ENV ...]     run every page, notebook and README block in each environment
                                             (`gpu` in a given interpreter: --python PATH, default python3)
-    uv run dev.py gpu-wheels --python 3.12 --platform manylinux_2_28_x86_64 DIR
+    uv run dev.py gpu-wheels --python 3.12.3 --platform manylinux_2_28_x86_64 DIR
                                             gather the wheels the gpu environment installs beside its torch
     python3 dev.py gpu-run DIR              on a machine with an NVIDIA GPU, offline: install them, run the
                                             suite, `test-matrix gpu` and the GPU benchmark
+    uv run dev.py check-machine             on any machine: run every page, notebook and README block in its
+                                            own environment and write its record (offline: --wheels DIR)
     uv run dev.py serve [MKDOCS ARGS]       build the site and serve it on http://127.0.0.1:8000
     uv run dev.py build [MKDOCS ARGS]       build the site into site/ with warnings as errors
     uv run dev.py generate [GENERATOR ...]  rewrite every generated file (figures, notebooks, reports, ...)
@@ -23,12 +25,14 @@
 
 The environments are declared once, in pyproject.toml under [tool.primer.environments], as dependency
 groups locked in uv.lock for Linux, macOS and Windows. Each is made on first use (`reference` in .venv, the
-others in .envs/ENV) and brought back in line with uv.lock whenever that changes, by `uv sync`.
+others in .envs/ENV) and brought back in line with uv.lock by `uv sync` whenever uv.lock or pyproject.toml
+changes (dev.py skips the sync, which checks every compiled file, while neither has changed since the last).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -62,18 +66,32 @@ def sync_command(environment: environments.Environment) -> list[str]:
     return [environments.uv(), "sync", "--quiet", *environment.group_options, *python]
 
 
+SYNCED = ".dev-py-synced"  # in an environment's folder: what it was last synced from
+
+
+def sync_key(env: environments.Environment) -> str:
+    """What an environment's contents follow from: the lock, pyproject.toml and the sync command."""
+    digest = hashlib.sha256(json.dumps(sync_command(env)[1:]).encode())
+    for name in ("uv.lock", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
 def environment(name: str) -> Path:
-    """The environment's interpreter, after `uv sync` made it match uv.lock (about a second when nothing
-    changed)."""
-    declared = environments.declared()
-    if name not in declared:
-        sys.exit(f"dev.py: no environment {name!r}; declared: {', '.join(declared)}")
-    env = declared[name]
+    """The environment's interpreter, after `uv sync` made it match uv.lock. The sync is skipped while the lock
+    and pyproject.toml are as they were at the last one: even with nothing to install it takes about a
+    second, checking every compiled file (pyproject.toml's compile-bytecode)."""
+    env = environments.declared()[name]
+    python = environments.interpreter(env.folder, sys.platform)
+    stamp, key = env.folder / SYNCED, sync_key(env)
+    if python.exists() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return python
     if subprocess.run(
         sync_command(env), cwd=ROOT, env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(env.folder)}
     ).returncode:
         sys.exit(f"dev.py: uv could not make the {name} environment (its message is above)")
-    return environments.interpreter(env.folder, sys.platform)
+    stamp.write_text(key, encoding="utf-8")
+    return python
 
 
 def activated(python: Path) -> dict[str, str]:
@@ -87,21 +105,15 @@ def activated(python: Path) -> dict[str, str]:
     }
 
 
-def test_matrix(args: list[str]) -> int:
+def test_matrix(names: list[str], python: str | None, pytest_args: list[str]) -> int:
     """Each named environment (all that uv.lock makes by default) runs every page, notebook and README block;
-    a given one (`gpu`) in the interpreter `--python PATH` names, else `python3` on the PATH; pytest arguments
-    follow `--`."""
-    names, pytest_args = (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
-    given = None
-    if "--python" in names:
-        at = names.index("--python")
-        given, names = names[at + 1], names[:at] + names[at + 2 :]
+    a given one (`gpu`) in the interpreter `python` names, else `python3` on the PATH."""
     failed = []
     for name in names or environments.locked():
-        python = given_interpreter(given) if environments.declared()[name].given else environment(name)
+        interpreter = given_interpreter(python) if environments.declared()[name].given else environment(name)
         print(f"dev.py: testing in {name}", flush=True)
         if subprocess.run(
-            [python, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT, env=activated(python)
+            [interpreter, "-m", "primer.matrix", name, *pytest_args], cwd=ROOT, env=activated(interpreter)
         ).returncode:
             failed.append(name)
     if failed:
@@ -141,44 +153,93 @@ def gpu_requirements() -> str:
     ).stdout
 
 
-def gpu_wheels(args: list[str]) -> int:
+def gpu_wheels(options: argparse.Namespace) -> int:
     """On a machine with internet: download the wheels of the gpu environment for a GPU machine's Python and
-    platform into a folder, with the requirements gpu-run installs."""
-    parser = argparse.ArgumentParser(prog="dev.py gpu-wheels")
-    parser.add_argument("--python", required=True, help="the GPU machine's Python version, e.g. 3.12")
-    parser.add_argument("--platform", required=True, help="its wheel platform, e.g. manylinux_2_28_x86_64")
-    parser.add_argument("folder", type=Path)
-    options = parser.parse_args(args)
+    platform into a folder, with the requirements gpu-run installs: the lock's, their markers evaluated here
+    for that Python and platform (pip would evaluate them for the interpreter it runs under)."""
+    try:
+        chosen = wheel_platforms.for_target(gpu_requirements(), options.python, options.platform)
+    except ValueError as error:
+        options.usage(str(error))
     options.folder.mkdir(parents=True, exist_ok=True)
     requirements = options.folder / REQUIREMENTS
-    requirements.write_text(gpu_requirements(), encoding="utf-8")
-    # pip evaluates the markers for that Python; uv (which has no `pip download`) runs pip itself.
+    header = f"{TARGET} {options.python} {options.platform}\n"
+    requirements.write_text(header + "\n".join(chosen) + "\n", encoding="utf-8")
+    # uv has no `pip download`: it runs pip itself.
     download = ["pip", "download", "--only-binary=:all:", "--no-deps", "--python-version", options.python]
     download += [f"--platform={tag}" for tag in wheel_platforms.installing_on(options.platform)]
     download += ["--dest", str(options.folder), "--requirement", str(requirements)]
     return subprocess.run([environments.uv(), "tool", "run", *download], cwd=ROOT).returncode
 
 
-def gpu_run(args: list[str]) -> int:
-    """On the GPU machine, offline, with plain python3: install the wheels gpu-wheels gathered into a virtual
-    environment that sees the machine's own CUDA torch, then run the whole suite, the matrix and the GPU
-    benchmark in it, each even if one before failed."""
-    if len(args) != 1:
-        sys.exit("usage: python3 dev.py gpu-run WHEEL-FOLDER")
-    wheels = Path(args[0]).absolute()
+TARGET = "# for Python"  # the first line of the requirements: the Python and platform they were chosen for
+
+
+def gathered_for(requirements: Path) -> str:
+    """The Python version (3.12.3) the wheels in a folder were gathered for."""
+    first = requirements.read_text(encoding="utf-8").partition("\n")[0] if requirements.is_file() else ""
+    if not first.startswith(TARGET):
+        sys.exit(f"dev.py: {requirements} is not what `dev.py gpu-wheels` writes: gather the wheels with it")
+    return first.split()[3]
+
+
+def given_environment(wheels: Path, command: str, needs_gpu: bool) -> Path:
+    """Offline, with the Python running this: a virtual environment that sees this machine's own torch, with
+    the wheels gpu-wheels gathered installed beside it; its interpreter. Stops, saying why, where it cannot."""
+    wheels = wheels.absolute()
+    version = gathered_for(wheels / REQUIREMENTS)
+    here = ".".join(map(str, sys.version_info[:3]))
+    if version.split(".")[:2] != here.split(".")[:2]:
+        sys.exit(
+            f"dev.py: the wheels in {wheels} are for Python {version}, this is {here}: gather them with "
+            f"`dev.py gpu-wheels --python {here}`, or run this with that Python"
+        )
     folder = environments.declared()[GPU].folder
     python = environments.interpreter(folder, sys.platform)
     install = [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--find-links", str(wheels)]
-    for step in (
-        [sys.executable, "-m", "venv", "--clear", "--system-site-packages", str(folder)],
-        [*install, "--requirement", str(wheels / REQUIREMENTS)],
-        [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
-    ):
+    steps = [
+        ([sys.executable, "-m", "venv", "--clear", "--system-site-packages", str(folder)], "could not make it"),
+        ([*install, "--requirement", str(wheels / REQUIREMENTS)], "could not install the wheels into it"),
+        ([python, "-c", "import torch"], "its Python has no torch: install the machine's own build of torch"),
+    ]
+    if needs_gpu:
+        steps.append(
+            (
+                [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
+                f"torch finds no CUDA GPU on this machine (torch.cuda.is_available() is False): {command} needs one",
+            )
+        )
+    for step, failure in steps:
         if subprocess.run(step, cwd=ROOT).returncode:
-            sys.exit(f"dev.py: gpu-run stopped at {' '.join(map(str, step))}")
+            sys.exit(f"dev.py: {command} stopped: {folder.relative_to(ROOT)}: {failure}")
+    return python
+
+
+def has_cuda(python: Path) -> bool:
+    return subprocess.run([python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"]).returncode == 0
+
+
+def check_machine(options: argparse.Namespace) -> int:
+    """Any machine: every page, notebook and README block in this machine's own environment (uv's, made from
+    uv.lock, or offline the machine's own torch with gathered wheels), written as a record of the machine."""
+    if options.wheels:
+        python = given_environment(options.wheels, "check-machine", needs_gpu=False)
+        name = GPU if has_cuda(python) else environments.REFERENCE  # a GPU prints what the gpu blocks show
+    else:
+        python, name = environment(environments.REFERENCE), environments.REFERENCE
+    print(f"dev.py: checking every page on this machine, in the {name} environment", flush=True)
+    command = [python, "-m", "primer.matrix", name, "--machine", *options.pytest_args]
+    return subprocess.run(command, cwd=ROOT, env=activated(python)).returncode
+
+
+def gpu_run(wheels: Path) -> int:
+    """On the GPU machine, offline, with plain python3: install the wheels gpu-wheels gathered into a virtual
+    environment that sees the machine's own CUDA torch, then run the whole suite, the matrix and the GPU
+    benchmark in it, each even if one before failed."""
+    python = given_environment(wheels, "gpu-run", needs_gpu=True)
     steps = {
         "the suite": lambda: pytest_ran_to_its_end([python, "-m", "pytest", f"--environment={GPU}"], activated(python)),
-        "test-matrix gpu": lambda: test_matrix([GPU, "--python", str(python)]),
+        "test-matrix gpu": lambda: test_matrix([GPU], str(python), []),
         # Beside the committed records, not over this project's own matmul.json.
         "benchmarks.matmul": lambda: (
             subprocess.run(
@@ -217,27 +278,98 @@ def pytest_ran_to_its_end(command: list[str], env: dict[str, str]) -> int:
     return code
 
 
+def workers(pytest_args: list[str]) -> list[str]:
+    """xdist's worker count for what the arguments select: none for a single file (starting two workers
+    costs more than it saves there), else pyproject.toml's one per core; a count given wins."""
+    if any(arg in ("-n", "--numprocesses") or arg.startswith(("-n", "--numprocesses=")) for arg in pytest_args):
+        return []
+    paths = [ROOT / arg.split("::")[0] for arg in pytest_args if not arg.startswith("-")]
+    selected = [path for path in paths if path.exists()]
+    return ["-n", "0"] if len(selected) == 1 and selected[0].is_file() else []
+
+
+def parser() -> argparse.ArgumentParser:
+    """The commands, as the module's docstring lists them (its epilog); the ones in COMMANDS take their
+    program's own arguments, passed on untouched."""
+    summary, _, listing = __doc__.partition("\n\n")
+    main = argparse.ArgumentParser(
+        prog="dev.py", description=summary, epilog=listing, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = main.add_subparsers(dest="command")
+    for name, (_, run) in COMMANDS.items():
+        commands.add_parser(name, add_help=False, description=f"Arguments go to {' '.join(run[1:])}.")
+    commands.add_parser("lint", description="ruff (lint and format) and zizmor (the workflow)")
+    matrix = commands.add_parser(
+        "test-matrix",
+        description="Run every page, notebook and README block in each environment (all that uv.lock makes, "
+        "if none is named); pytest arguments after `--` run a selection instead.",
+    )
+    matrix.add_argument("names", nargs="*", metavar="ENV", help=f"one of {', '.join(environments.names())}")
+    matrix.add_argument("--python", metavar="PATH", help="a given environment's interpreter (default: python3)")
+    wheels = commands.add_parser("gpu-wheels", description="Gather the gpu environment's wheels for a GPU machine.")
+    wheels.add_argument("--python", required=True, help="the GPU machine's Python version, e.g. 3.12.3")
+    wheels.add_argument("--platform", required=True, help="its wheel platform, e.g. manylinux_2_28_x86_64")
+    wheels.add_argument("folder", type=Path)
+    run = commands.add_parser("gpu-run", description="On the GPU machine, offline: install and run everything.")
+    run.add_argument("folder", type=Path, help="the folder gpu-wheels filled")
+    check = commands.add_parser(
+        "check-machine",
+        description="Run every page, notebook and README block on this machine and write its record to "
+        "matrix/machines/ (pytest arguments after `--` run a selection, and write none).",
+    )
+    check.add_argument("--wheels", type=Path, metavar="DIR", help="offline: this Python's torch, and these wheels")
+    listed = commands.add_parser("environments", description="The environments CI runs the matrix in.")
+    listed.add_argument("--json", action="store_true", help="as JSON, for the workflow's job matrix")
+    return main
+
+
+def matrix_command(options: argparse.Namespace) -> int:
+    if unknown := [name for name in options.names if name not in environments.names()]:
+        options.usage(f"no environment {unknown[0]!r}; one of {', '.join(environments.names())}")
+    return test_matrix(options.names, options.python, options.pytest_args)
+
+
+def list_environments(options: argparse.Namespace) -> int:
+    """For .ci/run's command line, or as JSON for the workflow's job matrix."""
+    print(json.dumps(ci_matrix()) if options.json else " ".join(ci_matrix()))
+    return 0
+
+
+# The commands dev.py parses itself, each with what runs it; COMMANDS' own programs parse theirs.
+HANDLERS = {
+    "lint": lambda options: lint(),
+    "test-matrix": matrix_command,
+    "gpu-wheels": lambda options: gpu_wheels(options),
+    "gpu-run": lambda options: gpu_run(options.folder),
+    "check-machine": check_machine,
+    "environments": list_environments,
+}
+
+
 def main(argv: list[str]) -> int:
-    command, args = (argv[0], argv[1:]) if argv else ("", [])
-    if command == "lint":
-        return lint()
-    if command == "test-matrix":
-        return test_matrix(args)
-    if command == "gpu-wheels":
-        return gpu_wheels(args)
-    if command == "gpu-run":
-        return gpu_run(args)
-    if command == "environments":  # for .ci/run's command line, or as JSON for the workflow's job matrix
-        print(json.dumps(ci_matrix()) if args == ["--json"] else " ".join(ci_matrix()))
-        return 0
-    if command not in COMMANDS:
-        sys.exit(__doc__)
+    if argv and argv[0] in COMMANDS:  # not parsed here: `test --help` is pytest's help
+        return run(argv[0], argv[1:])
+    usage = parser()
+    # What follows `--` is pytest's, not a name of an environment.
+    ours, rest = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
+    options = usage.parse_args(ours)
+    if options.command is None:
+        usage.error("name a command: `dev.py --help` says what each does")
+    if rest and options.command not in ("test-matrix", "check-machine"):
+        usage.error(f"{options.command} takes no arguments after --")
+    options.pytest_args = rest
+    options.usage = lambda message: usage.error(f"{options.command}: {message}")
+    return HANDLERS[options.command](options)
+
+
+def run(command: str, args: list[str]) -> int:
+    """A command of COMMANDS, in its environment, with its program's own arguments."""
     name, command_args = COMMANDS[command]
     python = environment(name)
     # A child process, not exec: on Windows exec starts a new process and returns to the shell at once.
     try:
         if command == "test":
-            return pytest_ran_to_its_end([python, *command_args, *args], activated(python))
+            return pytest_ran_to_its_end([python, *command_args, *workers(args), *args], activated(python))
         return subprocess.run([python, *command_args, *args], cwd=ROOT, env=activated(python)).returncode
     except KeyboardInterrupt:  # the child got Ctrl-C too and reports it
         return 130

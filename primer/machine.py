@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,7 @@ from primer.paths import RESULTS
 
 
 def describe() -> dict:
-    cpu = "unknown CPU"
+    cpu = platform.processor() or "unknown CPU"  # Linux names it better in /proc/cpuinfo
     try:
         for line in open("/proc/cpuinfo", encoding="utf-8"):
             if line.startswith("model name"):
@@ -40,6 +41,52 @@ def nvidia_driver() -> str | None:
         [smi, "--query-gpu=driver_version", "--format=csv,noheader"], capture_output=True, text=True, check=False
     )
     return query.stdout.splitlines()[0].strip() if query.returncode == 0 and query.stdout.strip() else None
+
+
+def os_version(system: str, release: str, mac_version: str, windows_version: str) -> str:
+    """The operating system and its version as its users name it: macOS by its own version (platform.release()
+    there is Darwin's kernel version), Windows by its build, Linux by its kernel."""
+    if system == "Darwin":
+        return f"macOS {mac_version}"
+    if system == "Windows":
+        return f"Windows {windows_version}"
+    return f"{system} {release}"
+
+
+def accelerator(cuda_name: str | None, mps: bool, driver: str | None) -> str:
+    """The GPU torch uses here, with its driver: an NVIDIA GPU, Apple's MPS, or none."""
+    if cuda_name:
+        return f"{cuda_name} (driver {driver})" if driver else cuda_name
+    return "Apple GPU (MPS)" if mps else "no GPU"
+
+
+def record_name(facts: dict[str, str]) -> str:
+    """A record's file name, from what it ran on: OS and version, CPU, accelerator, torch, Python, date."""
+    parts = [facts[key] for key in ("system", "cpu", "accelerator", "torch", "python", "date")]
+    return re.sub(r"[^a-z0-9.]+", "-", " ".join(parts).lower()).strip("-")
+
+
+def system_facts() -> dict[str, str]:
+    """This machine's OS and version, and its accelerator and driver, as a machine record names them."""
+    return {
+        "system": os_version(platform.system(), platform.release(), platform.mac_ver()[0], platform.version()),
+        "accelerator": accelerator(
+            torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            torch.backends.mps.is_available(),
+            nvidia_driver(),
+        ),
+    }
+
+
+def commit() -> str | None:
+    """The project's commit, short; None where it is no git clone (a copy on an offline machine) or has no git."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    found = subprocess.run(
+        [git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, cwd=RESULTS.parent.parent
+    )
+    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def save_results(name: str, results: list[dict], **details) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from primer import environments, machine, paths
+from primer import environments, machine, paths, records
 
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
 
@@ -53,19 +53,58 @@ def environment_record(name: str) -> dict:
     """What a record says of the environment it was made in (its results aside)."""
     import torch
 
-    return {
+    record = {
         "environment": name,
         "build": f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU only",
         "driver": machine.nvidia_driver(),  # with the GPU (in machine), what a GPU's outputs depend on
         "date": datetime.date.today().isoformat(),
         "machine": machine.describe(),  # the schema every record shares
     }
+    if environments.declared()[name].given:  # made on a machine elsewhere: say which, and from which commit
+        described = record["machine"]["gpu"] or record["machine"]["cpu"]
+        record["source"] = f"a run of this project on {described} on {record['date']}, at commit {machine.commit()}"
+    return record
+
+
+def record(name: str, results: dict[str, dict]) -> dict:
+    """The record of a run in an environment, as matrix/ENV.json holds it."""
+    return records.validate({**environment_record(name), "results": dict(sorted(results.items()))}, f"{name} run")
+
+
+def machine_record(name: str, results: dict[str, dict]) -> tuple[str, dict]:
+    """The record of a run on a reader's machine, and its file name: the environment's record, with what
+    the machine is and the pages' fingerprints at the time."""
+    written = {**record(name, results), **machine.system_facts(), "commit": machine.commit(), "digests": {}}
+    written["digests"] = records.digests()
+    return machine.record_name({**written["machine"], **written}), written
+
+
+MACHINE = "--machine"  # write the record of this machine (`dev.py check-machine`), not the environment's
+
+
+def write_machine_record(name: str, results: dict[str, dict]) -> Path:
+    file_name, written = machine_record(name, results)
+    records.MACHINES.mkdir(parents=True, exist_ok=True)
+    path = records.MACHINES / f"{file_name}.json"
+    path.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    passed, ran = records.passed_pages(written)
+    where = path.relative_to(paths.ROOT).as_posix()
+    print(
+        f"\n{passed} of {ran} pages pass on this machine ({written['system']}, {written['accelerator']}, torch "
+        f"{written['machine']['torch']}, Python {written['machine']['python']}).\nThe record is {where}: "
+        "send it to the project as a pull request adding that file (README: Verified on your machine).",
+        flush=True,
+    )
+    return path
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in environments.names():
-        sys.exit(f"usage: python -m primer.matrix ENV [PYTEST ARGS]; ENV one of {', '.join(environments.names())}")
+        known = ", ".join(environments.names())
+        sys.exit(f"usage: python -m primer.matrix ENV [{MACHINE}] [PYTEST ARGS]; ENV one of {known}")
     name, pytest_args = argv[0], argv[1:]
+    on_machine = MACHINE in pytest_args
+    pytest_args = [arg for arg in pytest_args if arg != MACHINE]
     os.chdir(paths.ROOT)
     outcomes = Outcomes()
     # Arguments replace the whole selection; such a partial run's outcomes describe it, not the environment.
@@ -74,13 +113,16 @@ def main(argv: list[str]) -> int:
     )
     if pytest_args:
         return int(code)
+    if on_machine:
+        write_machine_record(name, outcomes.by_source)
+        return int(code)
     paths.MATRIX.mkdir(exist_ok=True)
-    record = {**environment_record(name), "results": dict(sorted(outcomes.by_source.items()))}
+    written = record(name, outcomes.by_source)
     path = paths.MATRIX / f"{name}.json"
-    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    failed = [file for file, entry in record["results"].items() if entry["failed"]]
+    path.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    failed = [file for file, entry in written["results"].items() if entry["failed"]]
     print(
-        f"{name}: {len(record['results']) - len(failed)} of {len(record['results'])} files passed; wrote "
+        f"{name}: {len(written['results']) - len(failed)} of {len(written['results'])} files passed; wrote "
         f"{Path(path).relative_to(paths.ROOT)}",
         flush=True,
     )

@@ -5,12 +5,17 @@
   for each chapter (primer/chapters.py), and tests/test_generated.py fails where they disagree.
 - The note under each page: the environments it was verified in.
 - Includes refuse files reached through symbolic links, as the checks do (primer/verify/expand.py).
+- A notebook page's stylesheets (mkdocs-jupyter inlines about 600 kB of them into every one) are served once,
+  from a file under assets/ that browsers cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
+
+from mkdocs.utils import get_relative_url
 
 from primer import records
 from primer.verify.expand import SnippetsInside
@@ -68,3 +73,28 @@ def on_page_context(context, page, config, nav):
         if records.verified(record, page.file.src_uri)
     ]
     return context
+
+
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
+
+
+def shared_stylesheet(output: str, page_url: str, site_dir: Path) -> str:
+    """The page with its inline stylesheets replaced by a link to one file holding them, in their order, named
+    by its content: every notebook page links to the same file, written once."""
+    first = STYLE.search(output)
+    if first is None:
+        return output
+    css = "\n".join(STYLE.findall(output))
+    name = f"assets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:16]}.css"
+    path = site_dir / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(css, encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{get_relative_url(name, page_url)}">'
+    return output[: first.start()] + link + STYLE.sub("", output[first.start() :])
+
+
+def on_post_page(output, page, config):
+    if not page.file.src_uri.startswith(NOTEBOOKS):
+        return output
+    return shared_stylesheet(output, page.url, Path(config.site_dir))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import functools
 import json
 import os
 import re
@@ -13,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pytest
 
 import dev
-from primer import environments
+from primer import environments, lock
 from primer.paths import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -102,12 +104,85 @@ def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(caps
     assert json.loads(capsys.readouterr().out) == declared
 
 
-def test_without_a_known_command_dev_py_lists_every_command_it_runs():
-    with pytest.raises(SystemExit) as listed:
-        dev.main(["no-such-command"])
-    usage = str(listed.value)
-    documented = set(re.findall(r"^    (?:uv run|python3) dev\.py (\S+)", usage, re.MULTILINE))
-    assert documented == {*dev.COMMANDS, "lint", "test-matrix", "environments", "gpu-wheels", "gpu-run"}, usage
+def subcommands() -> set[str]:
+    (action,) = [action for action in dev.parser()._actions if isinstance(action, argparse._SubParsersAction)]
+    return set(action.choices)
+
+
+def test_dev_py_documents_exactly_the_commands_it_runs():
+    documented = set(re.findall(r"^    (?:uv run|python3) dev\.py (\S+)", dev.__doc__, re.MULTILINE))
+    assert documented == subcommands() == {*dev.COMMANDS, *dev.HANDLERS}, dev.__doc__
+
+
+def test_help_lists_every_command_and_exits_0(capsys):
+    with pytest.raises(SystemExit) as ended:
+        dev.main(["--help"])
+    out = capsys.readouterr().out
+    assert ended.value.code == 0
+    assert all(f"dev.py {command} " in out for command in subcommands()), out
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([], "name a command"),
+        (["no-such-command"], "invalid choice: 'no-such-command'"),
+        (["test-matrix", "--python"], "argument --python: expected one argument"),
+        (["test-matrix", "nosuchenv"], "test-matrix: no environment 'nosuchenv'; one of reference"),
+        (["test-matrix", "site"], "no environment 'site'"),  # it builds the site; no example runs in it
+        (["gpu-run"], "the following arguments are required: folder"),
+        (["lint", "--", "x"], "lint takes no arguments after --"),
+    ],
+)
+def test_a_usage_error_says_what_is_wrong_with_usage_and_exit_code_2(argv, says, capsys, monkeypatch):
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("a usage error ran something"))
+    with pytest.raises(SystemExit) as ended:
+        dev.main(argv)
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and err.startswith("usage: dev.py") and says in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["docs/tensors.md"], ["-n", "0"]),  # one page: its blocks run in one process anyway
+        (["docs/tensors.md::line:12", "--update-outputs"], ["-n", "0"]),
+        (["tests/test_dev.py", "-k", "usage"], ["-n", "0"]),
+        (["docs/tensors.md", "tests/test_tensors.py"], []),
+        (["docs"], []),  # a folder of pages
+        ([], []),  # the whole suite
+        (["--durations=10"], []),
+        (["docs/tensors.md", "-n", "2"], []),  # the caller's count wins
+        (["docs/tensors.md", "-n2"], []),
+    ],
+)
+def test_the_worker_count_fits_what_is_selected(args, expected):
+    assert dev.workers(args) == expected
+
+
+def test_an_environment_is_synced_again_only_when_the_lock_or_pyproject_changed(monkeypatch, tmp_path):
+    folder = tmp_path / "env"
+    python = environments.interpreter(folder, sys.platform)
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    lock = tmp_path / "uv.lock"
+    lock.write_text("locked")
+    (tmp_path / "pyproject.toml").write_text("declared")
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.setattr(environments.Environment, "folder", property(lambda self: folder))
+    recorded = Recorded()
+    monkeypatch.setattr(subprocess, "run", recorded)
+    assert dev.environment("latest") == python
+    assert dev.environment("latest") == python
+    assert len(recorded.commands) == 1, "unchanged since the last sync: no second one"
+    lock.write_text("locked again")
+    dev.environment("latest")
+    assert len(recorded.commands) == 2, "the lock changed: synced"
+    dev.environment("book")
+    assert len(recorded.commands) == 3, "another environment's sync command: synced"
+    python.unlink()
+    dev.environment("book")
+    assert len(recorded.commands) == 4, "an environment without its interpreter: made again"
 
 
 def test_ci_never_runs_the_gpu_environment(capsys):
@@ -140,22 +215,71 @@ def test_the_gpu_environment_runs_in_the_given_interpreter_without_sync(monkeypa
     assert recorded.commands == [[str(python), "-m", "primer.matrix", "gpu", "docs/index.md"]], "no uv sync"
 
 
-def test_the_gpu_wheels_are_the_groups_beside_torch_for_the_gpu_machines_python_and_platform(monkeypatch, tmp_path):
-    requirements = dev.gpu_requirements()
-    names = {line.split("==")[0] for line in requirements.splitlines() if "==" in line}
-    assert {"pytest", "pytest-xdist", "sybil", "mkdocs", "pymdown-extensions", "numpy"} <= names
-    assert not {name for name in names if name == "torch" or name.startswith(("nvidia-", "triton"))}
-    recorded = Recorded()
-    monkeypatch.setattr(subprocess, "run", recorded)
-    monkeypatch.setattr(dev, "gpu_requirements", lambda: requirements)
-    args = ["--python", "3.12", "--platform", "manylinux_2_28_x86_64", str(tmp_path)]
-    assert dev.main(["gpu-wheels", *args]) == 0
+@functools.cache
+def exported_gpu_requirements() -> str:
+    return dev.gpu_requirements()
+
+
+def gathered(tmp_path, python="3.12.3", platform="manylinux_2_28_x86_64") -> list[str]:
+    """The download command gpu-wheels runs (into tmp_path), for a GPU machine's Python and platform."""
+    recorded, exported = Recorded(), exported_gpu_requirements()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dev, "gpu_requirements", lambda: exported)
+        patch.setattr(subprocess, "run", recorded)
+        assert dev.main(["gpu-wheels", "--python", python, "--platform", platform, str(tmp_path)]) == 0
     (download,) = recorded.commands
+    return download
+
+
+def test_the_gpu_wheels_are_the_groups_beside_torch_for_the_gpu_machines_python_and_platform(tmp_path):
+    download = gathered(tmp_path)
     assert download[download.index("pip") :][:4] == ["pip", "download", "--only-binary=:all:", "--no-deps"]
-    assert download[download.index("--python-version") + 1] == "3.12"
+    assert download[download.index("--python-version") + 1] == "3.12.3"
     # a wheel tagged only for an older glibc (manylinux2014, say) installs there too: pip must be told
     assert {"--platform=manylinux_2_28_x86_64", "--platform=manylinux2014_x86_64"} <= set(download)
-    assert (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8") == requirements
+    requirements = (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8").splitlines()
+    assert download[download.index("--requirement") + 1] == str(tmp_path / dev.REQUIREMENTS), "what gpu-run installs"
+    names = {line.split("==")[0] for line in requirements[1:]}
+    assert {"pytest", "pytest-xdist", "sybil", "mkdocs", "pymdown-extensions", "numpy"} <= names
+    assert not {name for name in names if name == "torch" or name.startswith(("nvidia-", "triton"))}
+
+
+PLATFORMS = {"manylinux_2_28_x86_64": 0, "manylinux_2_28_aarch64": 1, "macosx_14_0_arm64": 2, "win_amd64": 3}
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("python", lock.pythons(environments.declared()["gpu"]))
+def test_the_wheels_gathered_are_exactly_those_the_gpu_machines_python_installs(python, platform, tmp_path):
+    """Its markers evaluated for that Python and platform, not the one gpu-wheels runs under (which once
+    gathered contourpy 1.3.3 for a Python 3.12, whose install then wanted 1.4.0). The expected set is
+    packaging's evaluation of the same markers, as tests/test_lock.py does it."""
+    full = f"{python[0]}.{python[1]}.99"
+    gathered(tmp_path, full, platform)
+    requirements = (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8").splitlines()
+    assert requirements[0] == f"{dev.TARGET} {full} {platform}", "gpu-run checks it is that Python"
+    marker_environment = lock._marker_environment(lock.PLATFORMS[PLATFORMS[platform]], python)
+    expected = [
+        f"{requirement.name}{requirement.specifier}"
+        for requirement in lock.exported(environments.declared()["gpu"])
+        if not requirement.marker or requirement.marker.evaluate(marker_environment)
+    ]
+    assert sorted(requirements[1:]) == sorted(expected)
+    assert not any(";" in line for line in requirements), "pip, offline, installs exactly these"
+
+
+@pytest.mark.parametrize(("python", "platform"), [("3.12", "manylinux_2_28_x86_64"), ("3.12.3", "linux")])
+def test_gpu_wheels_needs_a_full_python_version_and_a_wheel_platform(python, platform, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        dev.main(["gpu-wheels", "--python", python, "--platform", platform, str(tmp_path)])
+    assert "gpu-wheels: " in capsys.readouterr().err and not (tmp_path / dev.REQUIREMENTS).exists()
+
+
+THIS_PYTHON = ".".join(map(str, sys.version_info[:3]))
+
+
+def wheel_folder(tmp_path, python=THIS_PYTHON):
+    (tmp_path / dev.REQUIREMENTS).write_text(f"{dev.TARGET} {python} manylinux_2_28_x86_64\nsybil==10.1.0\n")
+    return tmp_path
 
 
 def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everything(monkeypatch, tmp_path):
@@ -163,21 +287,30 @@ def test_a_gpu_run_installs_offline_beside_the_machines_torch_then_runs_everythi
     monkeypatch.setattr(subprocess, "run", recorded)
     ran = []
     monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: ran.append(command) or 1)
-    monkeypatch.setattr(dev, "test_matrix", lambda args: ran.append(args) or 0)
-    assert dev.main(["gpu-run", str(tmp_path)]) == 1, "a failing step fails the run"
+    monkeypatch.setattr(dev, "test_matrix", lambda names, python, pytest_args: ran.append([*names, python]) or 0)
+    assert dev.main(["gpu-run", str(wheel_folder(tmp_path))]) == 1, "a failing step fails the run"
     folder = environments.declared()["gpu"].folder
     python = str(environments.interpreter(folder, sys.platform))
-    venv, install, cuda, benchmark = recorded.commands
+    venv, install, has_torch, cuda, benchmark = recorded.commands
+    assert has_torch[-2:] == ["-c", "import torch"], "a Python without torch stops, saying so"
     assert venv[1:] == ["-m", "venv", "--clear", "--system-site-packages", str(folder)], "the machine's own torch"
     assert install[:4] == [python, "-m", "pip", "install"] and "--no-index" in install
     assert install[install.index("--find-links") + 1] == str(tmp_path)
+    assert install[install.index("--requirement") + 1] == str(tmp_path / dev.REQUIREMENTS), "what was gathered"
     assert cuda[0] == python and "torch.cuda.is_available()" in cuda[-1]
-    assert ran == [[Path(python), "-m", "pytest", "--environment=gpu"], ["gpu", "--python", python]]
+    assert ran == [[Path(python), "-m", "pytest", "--environment=gpu"], ["gpu", python]]
     assert benchmark[1:] == ["-m", "benchmarks.matmul", "matmul-gpu"], "the suite failing runs the rest"
 
 
-def test_a_gpu_run_stops_where_the_machine_has_no_cuda_gpu(monkeypatch, tmp_path):
+def test_a_gpu_run_stops_where_the_machine_has_no_cuda_gpu_saying_so(monkeypatch, tmp_path):
     monkeypatch.setattr(subprocess, "run", Recorded(lambda command: "torch.cuda" in command[-1]))
     monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: pytest.fail("the suite ran"))
-    with pytest.raises(SystemExit, match=r"gpu-run stopped at .*torch\.cuda\.is_available"):
-        dev.main(["gpu-run", str(tmp_path)])
+    with pytest.raises(SystemExit, match=r"gpu-run stopped: .*torch finds no CUDA GPU on this machine"):
+        dev.main(["gpu-run", str(wheel_folder(tmp_path))])
+
+
+def test_a_gpu_run_refuses_wheels_gathered_for_another_python(monkeypatch, tmp_path):
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("it ran something"))
+    other = f"3.{sys.version_info[1] + 1}.0"
+    with pytest.raises(SystemExit, match=rf"are for Python {other}, this is .*gpu-wheels --python"):
+        dev.main(["gpu-run", str(wheel_folder(tmp_path, other))])

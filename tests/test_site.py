@@ -23,6 +23,23 @@ def test_the_site_builds_strictly_without_warnings(built_site):
     assert (site / "tensors" / "index.html").is_file()
 
 
+# Bytes of HTML. mkdocs-jupyter's inline stylesheets once made every notebook page 650 kB; the heaviest page now
+# is A.9's notebook, 190 kB of its own highlighted code and text (its chapter page is 135 kB).
+PAGE_LIMIT = 200_000
+
+
+def test_every_built_page_is_light_and_notebook_pages_share_one_stylesheet(built_site):
+    site, _ = built_site
+    heavy = {page.relative_to(site).as_posix(): page.stat().st_size for page in site.rglob("*.html")}
+    assert not {page: size for page, size in heavy.items() if size > PAGE_LIMIT}, f"over {PAGE_LIMIT} bytes"
+    notebooks = list((site / "notebooks").rglob("index.html"))
+    linked = {
+        match for page in notebooks for match in re.findall(r'href="[./]*(assets/notebook-\w+\.css)"', page.read_text())
+    }
+    assert notebooks and len(linked) == 1, f"one stylesheet for every notebook page, not {linked}"
+    assert (site / linked.pop()).stat().st_size > 500_000, "what the pages held inline"
+
+
 def test_every_internal_link_resolves_and_no_page_is_an_orphan(built_site):
     site, _ = built_site
     pages = {page.parent for page in site.rglob("index.html")}

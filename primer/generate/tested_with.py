@@ -16,6 +16,13 @@ differs there (a version number, say) may differ, and where an output changed be
 PyTorch the page shows each one. This page is generated from the records of the last run
 (`uv run dev.py test-matrix`).
 """
+MACHINES = """\
+## Readers' machines
+
+Each row is a record of every page run on a reader's or contributor's own machine: `uv run dev.py check-machine`
+writes it into `matrix/machines/`, and a pull request adding that file brings it here (see the README, *Verified
+on your machine*). Where a page has changed since, the record no longer covers what it shows.\
+"""
 PENDING = "recorded, run pending"  # a record with a source and no results of its own: the page's cell
 
 
@@ -66,4 +73,13 @@ def render() -> dict[Path, str]:
     if reasons:
         lines += ["", "Failures:", ""]
         lines += [f'{number}. <span id="failure-{number}"></span>{reason}' for number, reason in enumerate(reasons, 1)]
+    lines += ["", MACHINES, "", "| Machine | Date | Pages passed | Pages changed since |", "| --- | --- | --- | --- |"]
+    for _, record in records.machines():
+        passed, ran = records.passed_pages(record)
+        changed = ", ".join(
+            f"[{page.removeprefix('docs/')}]({page.removeprefix('docs/')})" for page in records.changed_since(record)
+        )
+        facts = (record["system"], record["machine"]["cpu"], record["accelerator"])
+        described = ", ".join(facts) + f", torch {record['machine']['torch']}, Python {record['machine']['python']}"
+        lines.append(f"| {described} | {record['date']} | {passed} of {ran} | {changed or 'none'} |")
     return {PAGE: "\n".join(lines) + "\n"}

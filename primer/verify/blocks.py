@@ -9,6 +9,7 @@ this reading is the site's, block for block, is checked against the rendered pag
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -124,6 +125,11 @@ class Fence:
         """The environments an Output block is for (`data-environment="book"`); none: every other one."""
         return self.attributes.get("data-environment", "").split()
 
+    @property
+    def platforms(self) -> list[str]:
+        """The platforms (sys.platform: `darwin`, `win32`, `linux`) an Output block is for; none: every other."""
+        return self.attributes.get("data-platform", "").split()
+
 
 class OutputVariantError(ValueError):
     """The Output blocks under a block do not say unambiguously which one each environment shows."""
@@ -151,17 +157,33 @@ class CodeBlock:
         return (self.shown[-1] if self.shown else self.code).end
 
 
-def _for_environment(environment: str, fences: list[Fence], title: str) -> Fence | None:
+PLATFORMS = ("linux", "darwin", "win32")  # sys.platform of the systems uv.lock is locked for
+
+
+def _for_environment(environment: str, fences: list[Fence], title: str, platform: str = sys.platform) -> Fence | None:
+    """The block an environment on a platform is compared with: the one naming both, else the one naming
+    either (the environment's first), else the plain one."""
     declared = environment_names()
     for fence in fences:
         if unknown := set(fence.environments) - set(declared):
             raise OutputVariantError(f"unknown environment(s) {', '.join(sorted(unknown))} in data-environment")
-    default = [fence for fence in fences if not fence.environments]
+        if unknown := set(fence.platforms) - set(PLATFORMS):
+            raise OutputVariantError(f"unknown platform(s) {', '.join(sorted(unknown))} in data-platform")
+    default = [fence for fence in fences if not fence.environments and not fence.platforms]
     if len(default) > 1:
         raise OutputVariantError(f"more than one {title} block without data-environment under one block")
-    chosen = [fence for fence in fences if environment in fence.environments] or default
+    ranked = {(True, True): [], (True, False): [], (False, True): []}
+    for fence in fences:
+        for_environment, for_platform = environment in fence.environments, platform in fence.platforms
+        if (
+            (for_environment or not fence.environments)
+            and (for_platform or not fence.platforms)
+            and fence not in default
+        ):
+            ranked[(for_environment, for_platform)].append(fence)
+    chosen = next((found for found in ranked.values() if found), default)
     if len(chosen) > 1:
-        raise OutputVariantError(f"more than one {title} block for the {environment} environment")
+        raise OutputVariantError(f"more than one {title} block for the {environment} environment on {platform}")
     return chosen[0] if chosen else None
 
 
