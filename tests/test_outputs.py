@@ -1,4 +1,5 @@
-"""Each varies rule lets its value differ only where that value truly varies, and nothing else."""
+"""Each varies rule lets its value differ only where that value truly varies, and nothing else: each has a near
+miss, text beside its value that looks like one, which must stay exact."""
 
 import pytest
 
@@ -6,28 +7,46 @@ from primer import environments
 from primer.verify import outputs
 from primer.verify.target import Target
 
-# rule: (shown, another value it covers, a change it must not cover)
+RECORDED = {"torch": "2.13.0+cu130", "python": "3.11.7"}  # the machine facts of the record a block shows
+# rule: (shown, another value it covers, near misses it must not cover)
 EXAMPLES = {
-    "torch-version": ("torch 2.13.0+cpu\n", "torch 2.15.0+cu132\n", "torch 2.13.0+cpu!\n"),
-    "python-version": ("Python: 3.11.7\n", "Python: 3.14.1\n", "Python: 3.11.7+\n"),
-    "duration": ("took 1.5 ms\n", "took 0.25 s\n", "took 1.5 ms per call\n"),
-    "availability": ("CUDA: False\n", "CUDA: True\n", "CUDA: Nope\n"),
-    "device-type": ("device: cpu\n", "device: cuda\n", "device: cpu:0\n"),
+    "torch-version": (
+        "torch 2.13.0+cu130, numpy 2.4.6\n",
+        "torch 2.15.0+cu132, numpy 2.4.6\n",
+        [
+            "torch 2.13.0+cu130, numpy 2.5.0\n",
+            "torch 2.13.0+cu130!, numpy 2.4.6\n",
+            "torch 2.13.0+cu130, numpy 2.4.6.1\n",
+        ],
+    ),
+    "python-version": (
+        "Python: 3.11.7 (NumPy 3.11.6)\n",
+        "Python: 3.14.1 (NumPy 3.11.6)\n",
+        ["Python: 3.11.7 (NumPy 3.12.0)\n", "Python: 3.11.7+ (NumPy 3.11.6)\n"],
+    ),
+    "duration": (
+        "took 1.5 ms in 3 steps\n",
+        "took 0.25 s in 3 steps\n",
+        ["took 1.5 ms in 999 steps\n", "took 1.5 msx in 3 steps\n", "took 1.5 ms in 3 stepsy\n"],
+    ),
+    "availability": ("CUDA: False\n", "CUDA: True\n", ["CUDA: Nope\n", "CUDA: Falsey\n"]),
+    "device-type": ("device: cpu\n", "device: cuda\n", ["device: cpu:0\n", "device: gpu\n"]),
 }
-# The environment and machine in which each rule's value truly varies: the environment, whether the machine
-# has a GPU, and whether its torch build and Python are others than those the reference outputs were recorded with.
+# Where each rule's value truly varies: the running interpreter's facts (the environment, whether the machine has a
+# GPU, its torch and Python), against RECORDED.
 WHERE = {
-    "torch-version": ("latest", False, False),
-    "python-version": (environments.REFERENCE, False, True),
-    "duration": (environments.REFERENCE, False, False),
-    "availability": (environments.REFERENCE, True, False),
-    "device-type": (environments.REFERENCE, True, False),
+    "torch-version": Target("latest", torch="2.15.0+cu132", python="3.11.7"),
+    "python-version": Target(environments.REFERENCE, torch="2.13.0+cu130", python="3.14.1"),
+    "duration": Target(environments.REFERENCE, torch="2.13.0+cu130", python="3.11.7"),
+    "availability": Target(environments.REFERENCE, True, torch="2.13.0+cu130", python="3.11.7"),
+    "device-type": Target(environments.REFERENCE, True, torch="2.13.0+cu130", python="3.11.7"),
 }
+AS_RECORDED = Target(environments.REFERENCE, torch="2.13.0+cu130", python="3.11.7")
 
 
-def place(monkeypatch, environment: str, accelerator: bool, not_as_recorded: bool = False) -> Target:
-    monkeypatch.setattr(Target, "as_recorded", lambda self, key: not not_as_recorded)
-    return Target(environment, accelerator)
+@pytest.fixture(autouse=True)
+def recorded(monkeypatch) -> None:
+    monkeypatch.setattr(outputs, "recorded_machine", lambda environment: RECORDED)
 
 
 def test_every_rule_has_examples() -> None:
@@ -35,55 +54,59 @@ def test_every_rule_has_examples() -> None:
 
 
 @pytest.mark.parametrize("rule", outputs.RULES)
-def test_a_rule_covers_its_value_where_it_varies_and_nothing_more(rule, monkeypatch) -> None:
-    shown, other, wrong = EXAMPLES[rule]
-    target = place(monkeypatch, *WHERE[rule])
+def test_a_rule_covers_its_value_where_it_varies_and_nothing_more(rule) -> None:
+    shown, other, near_misses = EXAMPLES[rule]
+    target = WHERE[rule]
     assert outputs.matches(shown, shown, [rule], target)
     assert outputs.matches(shown, other, [rule], target)
-    assert not outputs.matches(shown, wrong, [rule], target)
+    for near_miss in near_misses:
+        assert not outputs.matches(shown, near_miss, [rule], target), near_miss
     assert not outputs.matches(shown, other, [], target), "without the rule, the value is exact"
 
 
 @pytest.mark.parametrize("rule", [name for name in outputs.RULES if name != "duration"])
-def test_in_the_reference_environment_without_a_gpu_the_value_is_exact(rule, monkeypatch) -> None:
+def test_on_the_machine_the_record_describes_the_value_is_exact(rule) -> None:
     shown, other, _ = EXAMPLES[rule]
-    target = place(monkeypatch, environments.REFERENCE, False)
-    assert not outputs.matches(shown, other, [rule], target)
+    assert not outputs.matches(shown, other, [rule], AS_RECORDED)
 
 
-def test_on_another_platform_the_torch_build_varies_in_the_reference_too(monkeypatch) -> None:
+def test_on_another_platform_the_torch_build_varies_in_the_reference_too() -> None:
     """The lock installs 2.13.0+cu130 on Linux, 2.13.0 on macOS: the build is the platform's, not an error."""
-    shown, other, _ = ("torch 2.13.0+cu130\n", "torch 2.13.0\n", None)
-    target = place(monkeypatch, environments.REFERENCE, False, not_as_recorded=True)
-    assert outputs.matches(shown, other, ["torch-version"], target)
+    macos = Target(environments.REFERENCE, torch="2.13.0", python="3.11.7")
+    assert outputs.matches("torch 2.13.0+cu130\n", "torch 2.13.0\n", ["torch-version"], macos)
 
 
-@pytest.mark.parametrize(
-    ("key", "recorded", "here", "varies"),
-    [
-        ("torch", "2.13.0+cu130", "2.13.0+cu130", False),
-        ("torch", "2.13.0+cu130", "2.13.0", True),
-        ("python", "3.11.7", "3.11.7", False),
-        ("python", "3.11.7", "3.12.3", True),
-    ],
-)
-def test_a_value_varies_in_the_reference_only_where_it_is_not_what_the_record_says(
-    monkeypatch, key, recorded, here, varies
-) -> None:
-    from primer.verify import target
-
-    record = {environments.REFERENCE: {"machine": {"torch": "2.13.0+cu130", "python": "3.11.7", key: recorded}}}
-    monkeypatch.setattr(target.records, "load", lambda: record)
-    machine = {"torch": "2.13.0+cu130", "python": "3.11.7", key: here}
-    assert Target(environments.REFERENCE, **machine).as_recorded(key) is not varies
+def test_an_environments_own_block_frees_only_the_value_its_own_record_holds(monkeypatch) -> None:
+    """The book's block shows 2.0.1 and NumPy 1.26.4: run with the book's torch, it is exact; with another torch
+    only 2.0.1 may differ, never NumPy's version."""
+    records = {"book": {"torch": "2.0.1+cu117", "python": "3.11.7"}, environments.REFERENCE: RECORDED}
+    monkeypatch.setattr(outputs, "recorded_machine", records.__getitem__)
+    shown = "PyTorch: 2.0.1+cu117\nNumPy: 1.26.4\n"
+    book = Target("book", torch="2.0.1+cu117", python="3.11.7")
+    assert not outputs.matches(shown, "PyTorch: 2.0.2+cu117\nNumPy: 1.26.4\n", ["torch-version"], book, "book")
+    elsewhere = Target("book", torch="2.0.1", python="3.11.7")
+    assert outputs.matches(shown, "PyTorch: 2.0.1\nNumPy: 1.26.4\n", ["torch-version"], elsewhere, "book")
+    assert not outputs.matches(shown, "PyTorch: 2.0.1\nNumPy: 1.26.5\n", ["torch-version"], elsewhere, "book")
 
 
-def test_a_rule_no_page_uses_is_removed() -> None:
+def test_a_rule_whose_value_the_block_does_not_show_is_refused() -> None:
+    with pytest.raises(outputs.UselessRuleError, match=r"2\.13\.0\+cu130"):
+        outputs.matches("NumPy 2.4.6\n", "NumPy 2.4.6\n", ["torch-version"], AS_RECORDED)
+
+
+def test_every_rule_is_named_by_a_block_of_a_page() -> None:
+    """Read from the blocks' data-varies, not from the words of the prose."""
+    from sybil import Document
+
     from primer import paths
+    from primer.verify.blocks import Fences
+    from primer.verify.expand import expand_page
 
-    pages = "\n".join(page.read_text(encoding="utf-8") for page in paths.DOCS.rglob("*.md"))
-    unused = [rule for rule in outputs.RULES if rule not in pages]
-    assert not unused, f"varies rules no page uses: {unused}"
+    named = set()
+    for page in paths.DOCS.rglob("*.md"):
+        document = Document(expand_page(page, paths.CONFIG).text, str(page))
+        named |= {rule for fence in Fences()(document) for rule in fence.varies}
+    assert named == set(outputs.RULES), f"varies rules no block names: {set(outputs.RULES) - named}"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +118,8 @@ def test_a_rule_no_page_uses_is_removed() -> None:
         ("abcdef\rXY\n", "XYcdef\n"),
         ("one\u2028two\x0cthree\n", "one\\u2028two\\x0cthree\n"),  # no line break but \n
         ("zero\u200bwidth\x07\n", "zero\\u200bwidth\\x07\n"),  # nothing invisible
-        ("tab\there\n", "tab\there\n"),
+        ("tab\there\n", "tab here\n"),  # a tab as the site shows it: spaces to the next multiple of 4
+        ("\tx\n", "    x\n"),
     ],
 )
 def test_printed_text_is_compared_and_written_as_a_terminal_shows_it(printed, shown) -> None:

@@ -9,7 +9,6 @@ this reading is the site's, block for block, is checked against the rendered pag
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -26,6 +25,8 @@ from primer.environments import names as environment_names
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
 CONSOLE_LANGUAGES = frozenset(BashSessionLexer.aliases)  # shell sessions whose `$ ` commands are run
+PLATFORMS = ("linux", "darwin", "win32")  # sys.platform of the systems uv.lock is locked for
+RECORDED_ON = "linux"  # the platform the reference outputs are recorded on, which the generated notebooks show
 OUTPUT_TITLE = "Output"
 STDERR_TITLE = "Output (stderr)"  # what the code writes to stderr, warnings included, under its Output block
 
@@ -144,23 +145,21 @@ class CodeBlock:
     code: Fence
     shown: tuple[Fence, ...]
 
-    def output(self, environment: str) -> Fence | None:
-        """The Output block an environment's stdout (and error) is compared with."""
-        return _for_environment(environment, [fence for fence in self.shown if not fence.is_stderr], OUTPUT_TITLE)
+    def output(self, environment: str, platform: str = RECORDED_ON) -> Fence | None:
+        """The Output block an environment's stdout (and error) is compared with, on a platform."""
+        fences = [fence for fence in self.shown if not fence.is_stderr]
+        return _for_environment(environment, fences, OUTPUT_TITLE, platform)
 
-    def stderr(self, environment: str) -> Fence | None:
-        """The Output (stderr) block an environment's stderr and warnings are compared with."""
-        return _for_environment(environment, [fence for fence in self.shown if fence.is_stderr], STDERR_TITLE)
+    def stderr(self, environment: str, platform: str = RECORDED_ON) -> Fence | None:
+        """The Output (stderr) block an environment's stderr and warnings are compared with, on a platform."""
+        return _for_environment(environment, [fence for fence in self.shown if fence.is_stderr], STDERR_TITLE, platform)
 
     @property
     def end(self) -> int:
         return (self.shown[-1] if self.shown else self.code).end
 
 
-PLATFORMS = ("linux", "darwin", "win32")  # sys.platform of the systems uv.lock is locked for
-
-
-def _for_environment(environment: str, fences: list[Fence], title: str, platform: str = sys.platform) -> Fence | None:
+def _for_environment(environment: str, fences: list[Fence], title: str, platform: str) -> Fence | None:
     """The block an environment on a platform is compared with: the one naming both, else the one naming
     either (the environment's first), else the plain one."""
     declared = environment_names()

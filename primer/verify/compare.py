@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from primer.environments import REFERENCE
+
 from . import blocks, outputs, rewrite
 from .results import Raised, Run
 from .settings import Settings
 
-UPDATE_HINT = "Run `uv run dev.py test --update-outputs` to rewrite Output blocks from a real run."
+UPDATE_HINT = "Run `uv run dev.py test {page} --update-outputs` to rewrite this page's Output blocks from a real run."
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,10 @@ class Comparison:
 
     def stream(self, stream: str, printed: str, error: Raised | None) -> str | None:
         """Compare one stream with the block shown for it: `output` (stdout and errors) or `stderr`."""
-        environment = self.settings.target.environment
+        target = self.settings.target
         try:
-            fence = self.block.output(environment) if stream == "output" else self.block.stderr(environment)
+            select = self.block.output if stream == "output" else self.block.stderr
+            fence = select(target.environment, target.platform)
         except blocks.OutputVariantError as problem:
             return f"{self.where}: {problem}"
         actual = outputs.as_shown(printed)
@@ -45,7 +48,8 @@ class Comparison:
             actual += "\n"
         expected = fence.source if fence else ""
         try:
-            if outputs.matches(expected, actual, fence.varies if fence else [], self.settings.target):
+            recorded_in = target.environment if fence and target.environment in fence.environments else REFERENCE
+            if outputs.matches(expected, actual, fence.varies if fence else [], target, recorded_in):
                 return None
         except outputs.UselessRuleError as problem:
             if self.settings.rewriter is None:  # when rewriting, the new output is checked against the rule next run
@@ -64,15 +68,25 @@ class Comparison:
             return self.rewrite(stream, fence, actual)
         shown = "Output block" if stream == "output" else f"{blocks.STDERR_TITLE} block"
         difference = outputs.diff(expected, actual)
-        return f"{self.where}: the {shown} differs from what the code printed\n{difference}\n{UPDATE_HINT}"
+        hint = UPDATE_HINT.format(page=self.where.split(":", 1)[0])
+        return f"{self.where}: the {shown} differs from what the code printed\n{difference}\n{hint}"
 
     def rewrite(self, stream: str, fence: blocks.Fence | None, actual: str) -> str | None:
-        environment = self.settings.target.environment
-        if not self.settings.target.in_reference and not (fence and environment in fence.environments):
-            title = blocks.OUTPUT_TITLE if stream == "output" else blocks.STDERR_TITLE
+        """Rewrite the block this run is compared with, only where it is this run's own: the reference's plain
+        block on the platform it is recorded on, else a block naming the environment or the platform."""
+        target = self.settings.target
+        title = blocks.OUTPUT_TITLE if stream == "output" else blocks.STDERR_TITLE
+        if not target.in_reference and not (fence and target.environment in fence.environments):
             return (
-                f"{self.where}: the {environment} environment prints something else than the reference; to show it, "
-                f'add an empty {title} block with data-environment="{environment}" under the others and run again'
+                f"{self.where}: the {target.environment} environment prints something else than the reference; to "
+                f'show it, add an empty {title} block with data-environment="{target.environment}" under the others '
+                "and run again"
+            )
+        if target.platform != blocks.RECORDED_ON and not (fence and target.platform in fence.platforms):
+            return (
+                f"{self.where}: {target.platform} prints something else than {blocks.RECORDED_ON}, where the outputs "
+                f'are recorded; to show it, add an empty {title} block with data-platform="{target.platform}" under '
+                "the others and run again"
             )
         self.settings.rewriter.edits.append(rewrite.edit(self.document, self.block, fence, actual))
         return None

@@ -7,9 +7,10 @@ check; nothing in the verification reads the process's environment variables to 
 from __future__ import annotations
 
 import platform
+import sys
 from dataclasses import dataclass
 
-from primer import environments, records
+from primer import environments
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Target:
     cuda: bool = False  # an NVIDIA GPU torch can use (what torchrun's `--nproc_per_node=gpu` counts)
     torch: str = ""  # torch.__version__ of the interpreter that runs the pages
     python: str = ""  # platform.python_version() of that interpreter
+    platform: str = "linux"  # sys.platform, which selects an Output block for a platform (data-platform)
 
     @classmethod
     def here(cls, environment: str = environments.REFERENCE) -> Target:
@@ -29,7 +31,7 @@ class Target:
 
         cuda = torch.cuda.is_available()
         accelerator = cuda or torch.backends.mps.is_available()
-        return cls(environment, accelerator, cuda, torch.__version__, platform.python_version())
+        return cls(environment, accelerator, cuda, torch.__version__, platform.python_version(), sys.platform)
 
     def runs(self, needs: str | None) -> bool:
         """Whether a block that needs `cuda` (an NVIDIA GPU) or `no-cuda` (none: a CPU command) runs here."""
@@ -38,12 +40,6 @@ class Target:
     @property
     def in_reference(self) -> bool:
         return self.environment == environments.REFERENCE
-
-    def as_recorded(self, key: str) -> bool:
-        """Whether this machine's torch build or Python (`torch`, `python`) is the one the reference outputs were
-        recorded with (matrix/reference.json): the same lock installs another torch build on macOS and Windows,
-        and uv picks whatever Python 3.11+ a machine has."""
-        return records.load()[environments.REFERENCE]["machine"][key] == getattr(self, key)
 
 
 REFERENCE = Target()  # what the generators use: the outputs the pages show are the reference's
