@@ -17,7 +17,9 @@ for world_size in (2, 8):
 from torch.utils.data import DataLoader
 
 world_size = 2
-samplers = [DistributedSampler(train_ds, num_replicas=world_size, rank=rank, shuffle=False) for rank in range(world_size)]
+samplers = [
+    DistributedSampler(train_ds, num_replicas=world_size, rank=rank, shuffle=False) for rank in range(world_size)
+]
 loaders = [DataLoader(train_ds, batch_size=2, sampler=sampler) for sampler in samplers]
 for step, batches in enumerate(zip(*loaders), start=1):
     sizes = [len(labels) for _, labels in batches]
