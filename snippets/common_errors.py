@@ -149,13 +149,13 @@ torch.manual_seed(123)
 model = NeuralNetwork(num_inputs=2, num_outputs=2)
 
 total_loss = 0.0
-for step in range(3):
+for _ in range(3):
     loss = F.cross_entropy(model(X_train), y_train)
     total_loss += loss  # a tensor that keeps every step's graph, and its activations, alive
 print(type(total_loss).__name__, "with a graph:", total_loss.grad_fn is not None)
 
 total_loss = 0.0
-for step in range(3):
+for _ in range(3):
     loss = F.cross_entropy(model(X_train), y_train)
     total_loss += loss.item()  # a Python number: each step's graph is freed
 print(type(total_loss).__name__)

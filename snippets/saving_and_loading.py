@@ -119,7 +119,7 @@ def new_loader(generator):
 
 def train_epochs(model, optimizer, loader, epochs):
     model.train()
-    for epoch in epochs:
+    for _epoch in epochs:
         for features, labels in loader:
             loss = F.cross_entropy(model(features), labels)
             optimizer.zero_grad()
