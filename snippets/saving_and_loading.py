@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from snippets.neural_network import NeuralNetwork
-from snippets.toy_data import train_loader
+from snippets.toy_data import train_ds, train_loader
 from snippets.training_loop import X_train, model
 
 # --8<-- [start:save]
@@ -101,8 +101,6 @@ checkpoint = torch.load("untrusted.pth", weights_only=False)  # runs the payload
 
 # --8<-- [start:exact-uninterrupted]
 from torch.utils.data import DataLoader
-
-from snippets.toy_data import train_ds
 
 
 def new_run():

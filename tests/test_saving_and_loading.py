@@ -10,7 +10,7 @@ import torch
 from primer.paths import CONFIG
 from primer.verify.expand import include
 from snippets.neural_network import NeuralNetwork
-from snippets.toy_data import X_test, X_train
+from snippets.toy_data import X_test, X_train, train_ds
 
 LOAD = include("snippets/saving_and_loading.py:load", CONFIG)  # the code the page shows
 MAP_LOCATION = include("snippets/saving_and_loading.py:map-location", CONFIG)
@@ -87,7 +87,13 @@ def test_resuming_with_the_generators_gives_the_uninterrupted_weights(tmp_path, 
     import torch.nn.functional as F
 
     monkeypatch.chdir(tmp_path)  # the page saves checkpoint.pth in its working directory
-    namespace = {"torch": torch, "F": F, "NeuralNetwork": NeuralNetwork, "print": lambda *args: None}
+    namespace = {
+        "torch": torch,
+        "F": F,
+        "NeuralNetwork": NeuralNetwork,
+        "train_ds": train_ds,
+        "print": lambda *args: None,
+    }
     uninterrupted, differs, checkpoint, resume = EXACT
     exec(uninterrupted, namespace)
     expected = {name: tensor.clone() for name, tensor in namespace["uninterrupted"].items()}
