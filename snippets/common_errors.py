@@ -133,3 +133,34 @@ for epoch in range(2):
     sampler.set_epoch(epoch)  # a different order every epoch, the same on every process
     print(f"epoch {epoch}:", [labels.tolist() for _, labels in loader])
 # --8<-- [end:sampler-fix]
+
+# --8<-- [start:out-of-memory-cpu]
+import re
+
+try:
+    torch.empty(2**62, dtype=torch.uint8)  # 4 EiB, far more memory than any machine has
+except RuntimeError as error:
+    print(type(error).__name__, "| a torch.cuda.OutOfMemoryError:", isinstance(error, torch.cuda.OutOfMemoryError))
+    print(re.search(r"you tried to allocate \d+ bytes", str(error))[0])
+# --8<-- [end:out-of-memory-cpu]
+
+# --8<-- [start:out-of-memory-references]
+torch.manual_seed(123)
+model = NeuralNetwork(num_inputs=2, num_outputs=2)
+
+total_loss = 0.0
+for _ in range(3):
+    loss = F.cross_entropy(model(X_train), y_train)
+    total_loss += loss  # a tensor that keeps every step's graph, and its activations, alive
+print(type(total_loss).__name__, "with a graph:", total_loss.grad_fn is not None)
+
+total_loss = 0.0
+for _ in range(3):
+    loss = F.cross_entropy(model(X_train), y_train)
+    total_loss += loss.item()  # a Python number: each step's graph is freed
+print(type(total_loss).__name__)
+
+with torch.no_grad():  # evaluation: no graph is recorded at all
+    logits = model(X_train)
+print("with a graph:", logits.grad_fn is not None)
+# --8<-- [end:out-of-memory-references]

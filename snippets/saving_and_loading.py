@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from snippets.neural_network import NeuralNetwork
-from snippets.toy_data import train_loader
+from snippets.toy_data import train_ds, train_loader
 from snippets.training_loop import X_train, model
 
 # --8<-- [start:save]
@@ -98,3 +98,81 @@ except pickle.UnpicklingError as error:
 # --8<-- [start:unsafe]
 checkpoint = torch.load("untrusted.pth", weights_only=False)  # runs the payload: never with a file you do not trust
 # --8<-- [end:unsafe]
+
+# --8<-- [start:exact-uninterrupted]
+from torch.utils.data import DataLoader
+
+
+def new_run():
+    """A fresh process's start: seeded, with the model and optimizer of the recipe above."""
+    torch.manual_seed(123)
+    model = NeuralNetwork(2, 2)
+    return model, torch.optim.AdamW(model.parameters(), lr=0.01)
+
+
+def new_loader(generator):
+    # The loader's own generator decides the order of every epoch, apart from the global one.
+    return DataLoader(train_ds, batch_size=2, shuffle=True, drop_last=True, generator=generator)
+
+
+def train_epochs(model, optimizer, loader, epochs):
+    model.train()
+    for _epoch in epochs:
+        for features, labels in loader:
+            loss = F.cross_entropy(model(features), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+
+def same_weights(a, b):
+    return all(torch.equal(a[name], b[name]) for name in a)
+
+
+model, optimizer = new_run()
+train_epochs(model, optimizer, new_loader(torch.Generator().manual_seed(123)), range(4))
+uninterrupted = model.state_dict()
+# --8<-- [end:exact-uninterrupted]
+
+# --8<-- [start:exact-differs]
+# Epochs 1 and 2, then the recipe's checkpoint: model, optimizer, epoch.
+model, optimizer = new_run()
+train_epochs(model, optimizer, new_loader(torch.Generator().manual_seed(123)), range(2))
+torch.save({"epoch": 1, "model": model.state_dict(), "optimizer": optimizer.state_dict()}, "checkpoint.pth")
+
+# Later, in a new process: epochs 3 and 4.
+model, optimizer = new_run()
+checkpoint = torch.load("checkpoint.pth", weights_only=True)
+model.load_state_dict(checkpoint["model"])
+optimizer.load_state_dict(checkpoint["optimizer"])
+train_epochs(model, optimizer, new_loader(torch.Generator().manual_seed(123)), range(2, 4))
+print("the same weights as without the break:", same_weights(model.state_dict(), uninterrupted))
+# --8<-- [end:exact-differs]
+
+# --8<-- [start:exact-checkpoint]
+model, optimizer = new_run()
+generator = torch.Generator().manual_seed(123)
+train_epochs(model, optimizer, new_loader(generator), range(2))
+torch.save(
+    {
+        "epoch": 1,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "rng": torch.get_rng_state(),  # the global generator: dropout, random initialization, ...
+        "loader_rng": generator.get_state(),  # the order of the epochs still to come
+    },
+    "checkpoint.pth",
+)
+# --8<-- [end:exact-checkpoint]
+
+# --8<-- [start:exact-resume]
+model, optimizer = new_run()
+checkpoint = torch.load("checkpoint.pth", weights_only=True)
+model.load_state_dict(checkpoint["model"])
+optimizer.load_state_dict(checkpoint["optimizer"])
+torch.set_rng_state(checkpoint["rng"])
+generator = torch.Generator()
+generator.set_state(checkpoint["loader_rng"])
+train_epochs(model, optimizer, new_loader(generator), range(checkpoint["epoch"] + 1, 4))
+print("the same weights as without the break:", same_weights(model.state_dict(), uninterrupted))
+# --8<-- [end:exact-resume]

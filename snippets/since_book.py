@@ -24,3 +24,27 @@ print("loaded:", checkpoint["args"])
 # --8<-- [start:accelerator]
 print(hasattr(torch, "accelerator"))
 # --8<-- [end:accelerator]
+
+# --8<-- [start:autocast]
+torch.manual_seed(123)
+layer = torch.nn.Linear(4, 2)
+features = torch.randn(3, 4)
+with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+    logits = layer(features)  # the matrix multiplication runs in bfloat16
+print("result:", logits.dtype)
+print("weights:", layer.weight.dtype)  # the parameters stay 32-bit
+logits.float().pow(2).mean().backward()  # backward outside the autocast block, as usual
+print("gradients:", layer.weight.grad.dtype)
+print("bfloat16 keeps", torch.finfo(torch.bfloat16).bits, "bits, resolution", torch.finfo(torch.bfloat16).eps)
+# --8<-- [end:autocast]
+
+# --8<-- [start:compile]
+torch.manual_seed(123)
+model = torch.nn.Sequential(torch.nn.Linear(2, 30), torch.nn.ReLU(), torch.nn.Linear(30, 2))
+# backend="eager" captures the graph but generates no code: it shows what compiling adds, without a C++ compiler
+compiled = torch.compile(model, backend="eager")
+features = torch.randn(5, 2)
+print("the same result:", torch.equal(compiled(features), model(features)))
+print("the same parameters:", next(compiled.parameters()) is next(model.parameters()))
+print("its state_dict's names:", list(compiled.state_dict())[:2])  # save model.state_dict() instead
+# --8<-- [end:compile]

@@ -59,6 +59,14 @@ print(compute_accuracy(model, train_loader, device))
 print(compute_accuracy(model, test_loader, device))
 # --8<-- [end:accuracy]
 
+# --8<-- [start:accuracy-all]
+from torch.utils.data import DataLoader
+
+# train_loader drops the last, incomplete batch (drop_last=True): it shows the model 4 of the 5 examples.
+every_train_example = DataLoader(train_ds, batch_size=2)
+print(compute_accuracy(model, every_train_example, device))
+# --8<-- [end:accuracy-all]
+
 # --8<-- [start:pinned]
 from torch.utils.data import DataLoader
 

@@ -3,7 +3,7 @@
 import torch
 
 from snippets.errors import shows_error
-from snippets.toy_data import X_train, test_loader, train_loader, y_train
+from snippets.toy_data import X_train, test_loader, train_ds, train_loader, y_train
 from snippets.neural_network import NeuralNetwork
 
 # --8<-- [start:train]
@@ -110,3 +110,11 @@ def compute_accuracy(model, dataloader):
 print(compute_accuracy(model, train_loader))
 print(compute_accuracy(model, test_loader))
 # --8<-- [end:evaluate]
+
+# --8<-- [start:evaluate-all]
+from torch.utils.data import DataLoader
+
+# train_loader drops the last, incomplete batch (drop_last=True): it shows the model 4 of the 5 examples.
+every_train_example = DataLoader(train_ds, batch_size=2)
+print(compute_accuracy(model, every_train_example))
+# --8<-- [end:evaluate-all]

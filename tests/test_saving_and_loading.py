@@ -10,7 +10,7 @@ import torch
 from primer.paths import CONFIG
 from primer.verify.expand import include
 from snippets.neural_network import NeuralNetwork
-from snippets.toy_data import X_test, X_train
+from snippets.toy_data import X_test, X_train, train_ds
 
 LOAD = include("snippets/saving_and_loading.py:load", CONFIG)  # the code the page shows
 MAP_LOCATION = include("snippets/saving_and_loading.py:map-location", CONFIG)
@@ -73,3 +73,37 @@ def test_map_location_loads_a_gpu_checkpoint_on_a_machine_without_a_gpu(tmp_path
     exec(MAP_LOCATION, namespace)  # the page's code
     assert all(tensor.device.type == "cpu" for tensor in namespace["state_dict"].values())
     assert capsys.readouterr().out == "{'cpu'}\n"
+
+
+EXACT = [
+    include(f"snippets/saving_and_loading.py:{section}", CONFIG)
+    for section in ("exact-uninterrupted", "exact-differs", "exact-checkpoint", "exact-resume")
+]
+
+
+def test_resuming_with_the_generators_gives_the_uninterrupted_weights(tmp_path, monkeypatch):
+    """The page's exact resumption, run as the page runs it: the recipe without the generators' states
+    ends with other weights than four epochs without a break; with them, with the very same weights."""
+    import torch.nn.functional as F
+
+    monkeypatch.chdir(tmp_path)  # the page saves checkpoint.pth in its working directory
+    namespace = {
+        "torch": torch,
+        "F": F,
+        "NeuralNetwork": NeuralNetwork,
+        "train_ds": train_ds,
+        "print": lambda *args: None,
+    }
+    uninterrupted, differs, checkpoint, resume = EXACT
+    exec(uninterrupted, namespace)
+    expected = {name: tensor.clone() for name, tensor in namespace["uninterrupted"].items()}
+
+    exec(differs, namespace)
+    assert not namespace["same_weights"](namespace["model"].state_dict(), expected)
+
+    exec(checkpoint, namespace)
+    exec(resume, namespace)
+    resumed = namespace["model"].state_dict()
+    assert resumed.keys() == expected.keys()
+    for name, tensor in expected.items():
+        assert torch.equal(resumed[name], tensor), name

@@ -1,0 +1,148 @@
+"""The facts about a reader's set-up that the pages state, derived from pyproject.toml and uv.lock.
+
+"Setting up" tells a reader which Python, which macOS and which GPU the pinned PyTorch needs, and which
+versions each environment verifies the examples with. Those facts are in the lock already: the wheels of
+the pinned torch and NumPy (their Python tags, their macOS tag), the CUDA libraries the Linux torch depends
+on, the version each dependency group pins. `derive` reads them from a lock and a pyproject (as parsed
+TOML, so that a test can hand it a changed one), and `tests/test_setup_facts.py` checks that every sentence
+listed there, filled in with them, is on its page: the next `uv lock` that changes one fails until the page
+says the new truth.
+
+What the lock cannot know is kept here, beside the code that uses it: which GPU generations a CUDA major
+version still supports, and the oldest driver it runs on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
+# For each CUDA major version: the oldest GPU generation its builds of PyTorch contain code for, and the
+# oldest Linux driver branch that runs it (NVIDIA's CUDA release notes; pytorch/pytorch RELEASE.md, "PyTorch
+# CUDA Support Matrix": CUDA 13 builds cover Turing (sm_75) and newer). A lock whose torch needs another CUDA
+# major fails `derive` until this says what that one supports.
+CUDA_SUPPORT = {13: ("Turing", 580)}
+
+
+class UnknownCuda(KeyError):
+    """The locked torch is built for a CUDA major version CUDA_SUPPORT does not describe."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence a page states, with {fields} of the derived facts in it."""
+
+    page: str  # relative to the project's root
+    template: str  # any run of whitespace may be a line break on the page
+
+    def sentence(self, facts: dict[str, str]) -> str:
+        return self.template.format(**facts)
+
+
+def _project(lock: dict) -> dict:
+    return next(package for package in lock["package"] if package.get("source", {}).get("virtual") == ".")
+
+
+def group_version(lock: dict, group: str, name: str) -> str:
+    """The version of `name` that a dependency group of the project pins in the lock."""
+    requirements = _project(lock).get("dev-dependencies", {}).get(group, [])
+    requirement = next(r for r in requirements if canonicalize_name(r["name"]) == canonicalize_name(name))
+    if "version" in requirement:
+        return requirement["version"]
+    (version,) = {p["version"] for p in lock["package"] if canonicalize_name(p["name"]) == canonicalize_name(name)}
+    return version
+
+
+def _package(lock: dict, name: str, version: str) -> dict:
+    wanted = canonicalize_name(name)
+    return next(p for p in lock["package"] if canonicalize_name(p["name"]) == wanted and p["version"] == version)
+
+
+def _wheel_tags(package: dict):
+    for wheel in package.get("wheels", []):
+        yield from parse_wheel_filename(wheel["url"].rsplit("/", 1)[1])[3]
+
+
+def cpython_minors(package: dict) -> set[int]:
+    """The minor versions of CPython 3 that the package has wheels for in the lock."""
+    return {int(tag.interpreter[3:]) for tag in _wheel_tags(package) if re.fullmatch(r"cp3\d+", tag.interpreter)}
+
+
+def macos_minimum(package: dict) -> tuple[int, int]:
+    """The oldest macOS (on Apple silicon) that one of the package's wheels installs on."""
+    versions = [
+        (int(match[1]), int(match[2]))
+        for tag in _wheel_tags(package)
+        if (match := re.fullmatch(r"macosx_(\d+)_(\d+)_(arm64|universal2)", tag.platform))
+    ]
+    return min(versions)
+
+
+def linux_cuda(lock: dict, torch: dict) -> tuple[int, int]:
+    """The CUDA version of the torch that PyPI serves for Linux: the cuda-toolkit release it depends on."""
+    for dependency in torch.get("dependencies", []):
+        if dependency["name"] == "cuda-toolkit" and "linux" in dependency.get("marker", "linux"):
+            version = dependency.get("version") or next(
+                p["version"] for p in lock["package"] if p["name"] == "cuda-toolkit"
+            )
+            major, minor = version.split(".")[:2]
+            return int(major), int(minor)
+    raise ValueError(f"torch {torch['version']} depends on no cuda-toolkit on Linux: is it still a CUDA build?")
+
+
+def derive(lock: dict, pyproject: dict) -> dict[str, str]:
+    """Every fact the claims use, as the text the pages write it."""
+    facts: dict[str, str] = {}
+    for group in ("reference", "latest", "book"):
+        for name in ("torch", "numpy"):
+            version = group_version(lock, group, name)
+            facts[f"{group}_{name}"] = version
+            facts[f"{group}_{name}_minor"] = ".".join(version.split(".")[:2])
+            facts[f"{group}_{name}_major"] = version.split(".")[0]
+    facts["book_numpy_next_major"] = str(int(facts["book_numpy_major"]) + 1)
+
+    torch = _package(lock, "torch", facts["reference_torch"])
+    numpy = _package(lock, "numpy", facts["reference_numpy"])
+    # The lock lists only the wheels for the Pythons requires-python allows; the reader's range is where both
+    # pinned packages have wheels, within it.
+    supported = SpecifierSet(pyproject["project"]["requires-python"])
+    minors = sorted(m for m in cpython_minors(torch) & cpython_minors(numpy) if f"3.{m}.99" in supported)
+    if minors != list(range(minors[0], minors[-1] + 1)):
+        raise ValueError(f"the pinned torch and NumPy have wheels for Python 3.{minors}, with a gap")
+    facts["python_min"], facts["python_max"] = f"3.{minors[0]}", f"3.{minors[-1]}"
+    facts["project_python_min"] = str(supported).split(">=")[1].split(",")[0].strip()
+
+    book_minors = sorted(cpython_minors(_package(lock, "torch", facts["book_torch"])))
+    facts["book_python_max"] = f"3.{book_minors[-1]}"
+
+    major, minor = macos_minimum(torch)
+    facts["macos_min"] = str(major) if minor == 0 else f"{major}.{minor}"
+
+    cuda_major, cuda_minor = linux_cuda(lock, torch)
+    if cuda_major not in CUDA_SUPPORT:
+        raise UnknownCuda(f"torch {facts['reference_torch']} is a CUDA {cuda_major} build; add it to CUDA_SUPPORT")
+    oldest_gpu, driver = CUDA_SUPPORT[cuda_major]
+    facts |= {
+        "linux_cuda": f"{cuda_major}.{cuda_minor}",
+        "cuda_major": str(cuda_major),
+        "cuda_index": f"cu{cuda_major}{cuda_minor}",
+        "cuda_oldest_gpu": oldest_gpu,
+        "cuda_driver": str(driver),
+    }
+    return facts
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.split())
+
+
+def unmet(claims: list[Claim], facts: dict[str, str], pages: dict[str, str]) -> list[str]:
+    """The claims whose sentence, filled in with the facts, is not on its page (`pages`: page -> text)."""
+    return [
+        f"{claim.page}: does not say {claim.sentence(facts)!r}"
+        for claim in claims
+        if normalized(claim.sentence(facts)) not in normalized(pages[claim.page])
+    ]
