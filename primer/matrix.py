@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from primer import environments, machine, paths, records
+from primer import environments, machine, paths, pinned, records
 
 TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
 
@@ -67,8 +67,12 @@ def environment_record(name: str) -> dict:
 
 
 def record(name: str, results: dict[str, dict]) -> dict:
-    """The record of a run in an environment, as matrix/ENV.json holds it."""
-    return records.validate({**environment_record(name), "results": dict(sorted(results.items()))}, f"{name} run")
+    """The record of a run in an environment, as matrix/ENV.json holds it; a run on a GPU pins the outputs only
+    it can check (primer/pinned.py)."""
+    written = {**environment_record(name), "results": dict(sorted(results.items()))}
+    if written["machine"]["gpu"]:
+        written["pinned"] = pinned.entries(written["results"])
+    return records.validate(written, f"{name} run")
 
 
 def machine_record(name: str, results: dict[str, dict]) -> tuple[str, dict]:

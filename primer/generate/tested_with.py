@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from primer import paths, records
+from primer import paths, pinned, records
 
 PAGE = paths.DOCS / "tested-with.md"
 INTRO = """\
@@ -23,6 +23,12 @@ Each row is a record of every page run on a reader's or contributor's own machin
 writes it into `matrix/machines/`, and a pull request adding that file brings it here (see the README, *Verified
 on your machine*). Where a page has changed since, the record no longer covers what it shows.\
 """
+PINNED = """\
+## Outputs only a GPU run checks
+
+These Output blocks show what a machine with an NVIDIA GPU prints, so only a run on such a machine compares them
+(CI has none). Each is pinned to the GPU run that last checked it: a test fails when a page shows other text than
+that run printed. "Not run yet": no GPU run has checked the block as it is now, so what it shows is unchecked."""
 PENDING = "recorded, run pending"  # a record with a source and no results of its own: the page's cell
 
 
@@ -82,4 +88,9 @@ def render() -> dict[Path, str]:
         facts = (record["system"], record["machine"]["cpu"], record["accelerator"])
         described = ", ".join(facts) + f", torch {record['machine']['torch']}, Python {record['machine']['python']}"
         lines.append(f"| {described} | {record['date']} | {passed} of {ran} | {changed or 'none'} |")
+    lines += ["", PINNED, "", "| Output block | Page | Checked by |", "| --- | --- | --- |"]
+    for block in pinned.everywhere():
+        page_name = block.page.removeprefix("docs/")
+        checked = pinned.checked_by(block, found.get(pinned.GPU))
+        lines.append(f"| {block.title} | [{page_name}]({page_name}), line {block.line} | {checked} |")
     return {PAGE: "\n".join(lines) + "\n"}
