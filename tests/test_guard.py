@@ -1,4 +1,5 @@
-"""No Python block on the site or in the README escapes execution."""
+"""No markup on a page hides or draws text, and no Python block of the README escapes execution (each page's
+own check holds its code blocks to the site's reading)."""
 
 from pathlib import Path
 
@@ -8,17 +9,6 @@ from primer.paths import CONFIG, ROOT
 from primer.verify import guard
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_python_block_on_the_page_is_executed(page: Path) -> None:
-    rendered = guard.rendered_python_blocks(page, CONFIG)
-    executed = guard.executed_docs_blocks(page)
-    assert executed == len(rendered), (
-        f"{page.relative_to(ROOT)} renders {len(rendered)} Python block(s) ({', '.join(rendered)}) but "
-        f"{executed} are executed: write Python blocks as ```python, with attributes after the language. "
-        f"Not executed: {', '.join(guard.unexecuted_fences(page, CONFIG)) or 'see the rendered page'}"
-    )
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from primer.verify import guard
+from primer import records
 from tests.small_project import FENCE, block, run, write_page
 
 
@@ -77,12 +77,73 @@ def test_python_blocks_with_other_spellings_are_run_too(project, info):
     run(project)[0].assert_outcomes(passed=1, failed=1)
 
 
-def test_the_guard_catches_a_python_block_that_no_check_runs(project):
-    page = write_page(project, block("setup"), f"{FENCE}pycon\n>>> 1 + 1\n2\n{FENCE}\n")
-    rendered = guard.rendered_python_blocks(page, project.path / "mkdocs.yml")
-    assert rendered == ["python", "pycon"]
-    assert guard.executed_docs_blocks(page) == 1
-    assert guard.unexecuted_fences(page, project.path / "mkdocs.yml") == ["docs/page.md:7 (pycon)"]
+@pytest.mark.parametrize(
+    ("fence", "why"),
+    [
+        (f"{FENCE}pycon\n>>> 1 + 1\n2\n{FENCE}\n", "a Python console session (>>>)"),
+        (f"{FENCE}ipython\nprint(1)\n{FENCE}\n", "Python the checks do not run: write the fence as python"),
+        (f"{FENCE}ps1con\nPS> dir\n{FENCE}\n", "a ps1con session, which the checks do not run"),
+    ],
+)
+def test_a_block_a_reader_takes_for_code_the_checks_cannot_run_fails(project, fence, why):
+    write_page(project, block("setup"), fence)
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert f"docs/page.md:7: {why}" in out
+
+
+HIDDEN = f"<!--\n{FENCE}python\nimport torch\ntorch.set_printoptions(precision=1)\n{FENCE}\n-->\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "says"),
+    [
+        (HIDDEN, "docs/page.md:4", "the site does not show this block as the checks read it; it shows nothing"),
+        (  # an option superfences cannot read: the site shows no code block at all, only text
+            f'{FENCE}python data-needs="cuda"\nprint(1)\n{FENCE}\n',
+            "docs/page.md:3",
+            "the site does not show this block as the checks read it",
+        ),
+        (  # indented code: the site shows a code block no check reads
+            "Text.\n\n    print(1)\n",
+            "docs/page.md:1",
+            "after this line the site shows a text block ('print(1)'), which no check reads",
+        ),
+    ],
+    ids=["html-comment", "unreadable-option", "indented-code"],
+)
+def test_what_the_site_shows_and_what_the_checks_read_are_one_reading(project, text, where, says):
+    write_page(project, text, block("total", "7\n"))
+    result, out = run(project)
+    assert result.ret == 1
+    assert f"{where}: {says}" in out, out
+
+
+@pytest.mark.parametrize("title", ["title='Output'", "title=Output"])
+def test_an_output_title_in_any_quoting_the_site_reads_is_compared(project, title):
+    """Single quotes are read as the site reads them; an unquoted option is no fence to the site, and refused."""
+    write_page(project, block("setup"), block("total", "7\n", output_info=f"text {title}"))
+    result, out = run(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "docs/page.md:7" in out
+
+
+@pytest.mark.parametrize(
+    ("lines", "stray"),
+    [("(.venv) $ echo hi\n", "(.venv) $ echo hi"), ("$ echo hi\nhi\n", "hi"), ("# echo hi\n", "# echo hi")],
+)
+def test_a_console_block_holds_only_commands_the_checks_run(project, lines, stray):
+    write_page(project, f"{FENCE}console\n{lines}{FENCE}\n")
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert f"docs/page.md:3: a console block holds only `$ ` commands (and their `\\` continuations); {stray!r}" in out
+
+
+def test_a_shell_session_block_is_run_as_a_console_block(project):
+    write_page(project, f"{FENCE}shell-session\n$ echo hi\n{FENCE}\n", f'\n{FENCE}text title="Output"\nho\n{FENCE}\n')
+    result, out = run(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:3: the Output block differs" in out
 
 
 def test_an_output_block_under_no_python_block_fails(project):
@@ -93,14 +154,23 @@ def test_an_output_block_under_no_python_block_fails(project):
 
 
 def test_a_varies_rule_tolerates_only_the_values_it_names(project):
-    varying = '{ .text title="Output" data-varies="torch-version" }'
-    write_page(project, block("version", "torch 2.14.1+cu130 on this machine\n", output_info=varying))
-    run(project)[0].assert_outcomes(failed=1)  # the reference environment's version is exact
-    run(project, "--environment=latest")[0].assert_outcomes(passed=1)
-    write_page(project, block("version", "torch 2.14.1+cu130 on that machine\n", output_info=varying))
-    run(project, "--environment=latest")[0].assert_outcomes(failed=1)
-    write_page(project, block("version", "torch 2.14.1+cu130 on this machine\n"))
-    run(project, "--environment=latest")[0].assert_outcomes(failed=1)
+    """The book's block shows the torch its record holds; run by another torch (this one), only that version may
+    differ. Run as the reference, whose record is this torch, the plain block's value is exact."""
+    book = records.load()["book"]["machine"]["torch"]
+    varying = '{ .text title="Output" data-environment="book" data-varies="torch-version" }'
+    plain = 'text title="Output"'
+    shown = f"\n{FENCE}{varying}\ntorch {book} on this machine\n{FENCE}\n"
+    write_page(project, block("version", "torch 2.13.0+cpu on this machine\n", output_info=plain) + shown)
+    run(project)[0].assert_outcomes(passed=1)
+    run(project, "--environment=book")[0].assert_outcomes(passed=1)
+    write_page(
+        project,
+        block("version", "torch 2.13.0+cpu on this machine\n", output_info=plain) + shown.replace("this", "that"),
+    )
+    run(project, "--environment=book")[0].assert_outcomes(failed=1)
+    unruled = shown.replace(' data-varies="torch-version"', "")
+    write_page(project, block("version", "torch 2.13.0+cpu on this machine\n", output_info=plain) + unruled)
+    run(project, "--environment=book")[0].assert_outcomes(failed=1)
 
 
 def test_an_unknown_or_useless_varies_rule_fails(project):
