@@ -261,3 +261,110 @@ def test_a_command_whose_process_leaves_its_group_is_still_bounded(project):
     result.assert_outcomes(failed=1)
     assert seconds < 15  # not the 30 s of the process that left
     assert "`setsid sleep 30` did not finish within 1 s" in out
+
+
+WRITES = {
+    "dir_fd": (
+        "import os\n\nfolder = os.open({docs!r}, os.O_RDONLY)\n"
+        "os.open('evil.md', os.O_CREAT | os.O_WRONLY, dir_fd=folder)\n"
+    ),
+    "hard link": "import os\n\nopen('mine', 'w').close()\nos.link('mine', {evil!r})\n",
+    "a shell": "import subprocess\n\nsubprocess.run(['bash', '-c', 'echo x > {evil}'], check=True)\n",
+    "torch.save": "import torch\n\ntorch.save(torch.zeros(1), {evil!r})\n",
+    "sqlite3": "import sqlite3\n\nsqlite3.connect({evil!r}).execute('create table t (x)')\n",
+}
+
+
+@pytest.mark.parametrize("route", WRITES)
+def test_page_code_cannot_write_into_the_project_by_any_route(project, route):
+    docs = project.path / "docs"
+    write_page(project, python(WRITES[route].format(docs=str(docs), evil=str(docs / "evil.md"))))
+    result, out, _ = timed(project)
+    result.assert_outcomes(failed=1)
+    assert "docs/page.md:3" in out
+    assert not (docs / "evil.md").exists()
+
+
+def test_a_console_command_cannot_write_into_the_project(project):
+    write_page(project, console('echo x > "$PRIMER_PROJECT/docs/evil.md"'))
+    timed(project)[0].assert_outcomes(failed=1)
+    assert not (project.path / "docs" / "evil.md").exists()
+
+
+def test_without_a_sandbox_a_write_the_audit_hook_does_not_see_fails_the_page_that_made_it(project):
+    """torch.save writes from C; without a sandbox the project is compared after each page."""
+    evil = project.path / "docs" / "evil.md"
+    write_page(project, python(WRITES["torch.save"].format(evil=str(evil))))
+    result, out, _ = timed(project, "--no-sandbox")
+    assert result.ret == 1
+    assert "docs/page.md: while this page ran, the project's files changed" in out and "docs/evil.md" in out
+    assert "pages run without a sandbox (--no-sandbox)" in out
+
+
+def test_a_process_in_a_session_of_its_own_dies_with_the_page(project):
+    dependencies.only_on("linux", "the sandbox's PID namespace is Linux's")
+    code = "import subprocess\n\nleft = subprocess.Popen(['sleep', '301'], start_new_session=True)\n"
+    write_page(project, python(code))
+    timed(project)[0].assert_outcomes(passed=1)
+    time.sleep(0.5)  # the kernel's kill of the namespace is asynchronous
+    assert not processes_running("sleep 301")
+
+
+def test_a_file_a_page_leaves_in_the_temp_folder_is_not_there_for_the_next(project):
+    folders = "import os, tempfile\n\nfolders = ['/tmp', tempfile.gettempdir()]\n"
+    leave = folders + "for folder in folders:\n    open(folder + '/left', 'w').close()\n"
+    look = folders + "print([os.path.exists(folder + '/left') for folder in folders])\n"
+    (project.path / "docs" / "a_leaves.md").write_text(python(leave))
+    expected = "[False, False]\n" if sys.platform == "linux" else "[True, False]\n"  # no sandbox: /tmp is shared
+    (project.path / "docs" / "b_looks.md").write_text(python(look, expected))
+    timed(project)[0].assert_outcomes(passed=2)
+
+
+def test_half_a_message_from_the_page_ends_its_page_in_bounded_time(project):
+    code = (  # found among the process's descriptors, as page code can
+        "import os, socket, struct, time\n\nfor fd in range(3, 64):\n    try:\n"
+        "        found = socket.socket(fileno=os.dup(fd))\n    except OSError:\n        continue\n"
+        "    if found.family == socket.AF_INET:\n        found.sendall(struct.pack('!Q', 1000) + b'{')\n\n"
+        "time.sleep(600)\n"
+    )
+    write_page(project, python(code), python("print(1)\n", "1\n"))
+    result, out, seconds = timed(project, TIMEOUT)
+    result.assert_outcomes(failed=2)
+    assert seconds < 20
+    assert "did not finish within 1 s" in out
+
+
+def test_a_page_that_stops_the_zygote_ends_no_other_page(project):
+    """Without a sandbox a page can reach the zygote it was forked from; the next page gets a new one."""
+    dependencies.only_on("linux", "only Linux forks pages from a zygote")
+    stop = "import os, signal\n\nos.kill(os.getppid(), signal.SIGSTOP)\n"
+    (project.path / "docs" / "a_stops.md").write_text(python(stop))
+    (project.path / "docs" / "b_runs.md").write_text(python("print(1)\n", "1\n"))
+    result, _, seconds = timed(project, "--no-sandbox")
+    result.assert_outcomes(passed=2)
+    assert seconds < 40
+
+
+def test_what_a_block_printed_cannot_be_forged_by_patching_the_page_process(project):
+    forge = (
+        "import sys\n\nrun = sys.modules['primer.verify.run']\nreport = run.PageSession.run\n"
+        "run.PageSession.run = lambda self, code: (report(self, code), sys.stdout.flush())[0]\n"
+    )
+    write_page(project, python(forge), python("print(2 + 2)\n", "5\n"))
+    result, out, _ = timed(project)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "-5\n+4" in out
+
+
+def test_a_crash_keeps_what_was_printed_before_it(project):
+    write_page(project, python("print('before the crash')\nimport os\n\nos._exit(1)\n"))
+    result, out, _ = timed(project)
+    result.assert_outcomes(failed=1)
+    assert "the page's process ended (exit code 1) while it ran this block" in out and "before the crash" in out
+
+
+def test_a_pipe_does_not_hide_a_commands_failure(project):
+    write_page(project, console("python -c 'import sys; sys.exit(3)' | cat"))
+    result, out, _ = timed(project)
+    result.assert_outcomes(failed=1)
+    assert "exited with 3" in out

@@ -28,7 +28,7 @@ from . import results, run, sandbox, wire
 from .settings import Settings
 
 CONNECT_TIMEOUT = 120  # seconds a new page process may take to connect (an interpreter start imports torch)
-ZYGOTE_ANSWER = 15  # seconds the zygote, which only forks, may take to answer
+ZYGOTE_ANSWER = 10  # seconds the zygote, which only forks, may take to answer
 ENDING = 1  # seconds a page process that closed its connection has to end on its own, before it is killed
 OUTPUT_LIMIT = 16 << 20  # bytes kept of what a block prints on each stream; the rest is dropped, and said so
 
@@ -125,9 +125,13 @@ class Launcher:
                 creationflags=flags,
             )
             return process.pid, process
-        self.prestart(project)
-        plan_text = sandbox_plan.to_json() if sandbox_plan else None
-        return self._ask({"start": vars(start), "plan": plan_text}, outputs), None
+        request = {"start": vars(start), "plan": sandbox_plan.to_json() if sandbox_plan else None}
+        try:
+            self.prestart(project)
+            return self._ask(request, outputs), None
+        except PageProcessError:  # a zygote stopped or killed (by a page without a sandbox): once more, a new one
+            self.prestart(project)
+            return self._ask(request, outputs), None
 
     def _ask(self, request: dict, fds=()) -> object:
         """One request to the zygote, and its answer, within a limit; a zygote that does not answer is replaced."""
