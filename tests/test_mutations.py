@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -31,6 +32,7 @@ class Fault:
     inject: Callable[[Path], list[str]]  # changes the copy; returns what the failure message must contain
     tests: tuple[str, ...]  # pytest arguments, relative to the copy
     fast: bool = False  # run in every suite run
+    shared: bool = False  # on a page of its own (docs/fault-*.md), with the other shared faults in one copy and run
 
 
 def edit(project: Path, path: str, old: str, new: str) -> None:
@@ -87,7 +89,7 @@ def missing_section(project: Path) -> list[str]:
 
 def pycon_block(project: Path) -> list[str]:
     line = append(project, "docs/tensors.md", "```pycon\n>>> 1 + 1\n2\n```\n")
-    return [f"docs/tensors.md:{line} (pycon)"]
+    return [f"docs/tensors.md:{line}: a Python console session (>>>), which the checks do not run"]
 
 
 def unrun_file_block(project: Path) -> list[str]:
@@ -264,6 +266,113 @@ def output_left_to_chance(project: Path) -> list[str]:
     return ["docs/chance.md:3 (code: docs/chance.md:4-6): the Output block differs"]
 
 
+def fault_page(project: Path, name: str, text: str) -> str:
+    """A page of its own for a shared fault; returns its path (its first block is at line 3)."""
+    path = f"docs/fault-{name}.md"
+    (project / path).write_text(f"# {name}\n\n{text}", encoding="utf-8")
+    return path
+
+
+def python_fence(code: str, output: str | None = None, info: str = 'text title="Output"') -> str:
+    shown = f"\n```{info}\n{output}```\n" if output is not None else ""
+    return f"```python\n{code}```\n{shown}"
+
+
+def block_in_a_comment(project: Path) -> list[str]:
+    """Reading: a block a reader never sees changes what a later block prints."""
+    hidden = "<!--\n" + python_fence("import torch\n\ntorch.set_printoptions(precision=1)\n") + "-->\n\n"
+    page = fault_page(
+        project, "comment", hidden + python_fence("import torch\n\nprint(torch.tensor([0.25]))\n", "tensor([0.2])\n")
+    )
+    return [f"{page}:4: the site does not show this block as the checks read it"]
+
+
+def output_title_in_single_quotes(project: Path) -> list[str]:
+    """Reading: an Output title quoted another way is an Output block all the same."""
+    page = fault_page(project, "quotes", python_fence("print(2 + 2)\n", "5\n", info="text title='Output'"))
+    return [f"{page}:3 (code: {page}:4-4): the Output block differs"]
+
+
+def console_line_with_another_prompt(project: Path) -> list[str]:
+    page = fault_page(project, "prompt", "```console\n(.venv) $ python -c 'print(1)'\n```\n")
+    return [f"{page}:3: a console block holds only `$ ` commands"]
+
+
+def report_forged_by_the_page(project: Path) -> list[str]:
+    """Capturing: page code patches the page process's runner; what reached stdout is still what is compared."""
+    forge = (
+        "import sys\n\nrun = sys.modules['primer.verify.run']\nreport = run.PageSession.run\n"
+        "run.PageSession.run = lambda self, code: report(self, code)\n"
+    )
+    page = fault_page(project, "forged", python_fence(forge) + "\n" + python_fence("print(2 + 2)\n", "5\n"))
+    return [f"{page}:11 (code: {page}:12-12): the Output block differs"]
+
+
+def duration_rule_too_wide(project: Path) -> list[str]:
+    """Comparing: a duration rule frees the duration, not the number of steps beside it."""
+    shown = "took 1.5 ms in 3 steps\n"
+    info = '{ .text title="Output" data-varies="duration" }'
+    page = fault_page(project, "duration", python_fence("print('took 2.5 ms in 999 steps')\n", shown, info=info))
+    return [f"{page}:3 (code: {page}:4-4): the Output block differs", "+took 2.5 ms in 999 steps"]
+
+
+def write_from_c_into_the_project(project: Path) -> list[str]:
+    """The sandbox: torch.save writes from C, which the audit hook does not see."""
+    target = (project / "docs" / "glossary.md").resolve()
+    page = fault_page(project, "write", python_fence(f"import torch\n\ntorch.save(torch.zeros(1), {str(target)!r})\n"))
+    return [f"{page}:3 (code: {page}:4-6) raised an error the page does not show", "Read-only file system"]
+
+
+def file_left_for_the_next_page(project: Path) -> list[str]:
+    """The sandbox: a page that passes only after another left a file in /tmp."""
+    fault_page(project, "a-leaves", python_fence("open('/tmp/left', 'w').close()\n"))
+    page = fault_page(project, "b-finds", python_fence("import os\n\nprint(os.path.exists('/tmp/left'))\n", "True\n"))
+    return [f"{page}:3 (code: {page}:4-6): the Output block differs"]
+
+
+def half_a_message(project: Path) -> list[str]:
+    """Running: a page process that sends half a message and stops ends its page within the block's limit."""
+    code = (
+        "import os, socket, struct, time\n\nfor fd in range(3, 64):\n    try:\n"
+        "        found = socket.socket(fileno=os.dup(fd))\n    except OSError:\n        continue\n"
+        "    if found.family == socket.AF_INET:\n        found.sendall(struct.pack('!Q', 1000) + b'{')\n\n"
+        "time.sleep(600)\n"
+    )
+    page = fault_page(project, "half", python_fence(code))
+    return [f"{page}:3 (code: {page}:4-14): did not finish within 5 s"]
+
+
+def crash_behind_a_pipe(project: Path) -> list[str]:
+    page = fault_page(project, "pipe", "```console\n$ python -c 'import sys; sys.exit(3)' | cat\n```\n")
+    return [f"{page}:3: `python -c 'import sys; sys.exit(3)' | cat` exited with 3"]
+
+
+def crash_after_printing(project: Path) -> list[str]:
+    page = fault_page(project, "crash", python_fence("print('before the crash')\nimport os\n\nos._exit(1)\n"))
+    return [f"{page}:3 (code: {page}:4-7): the page's process ended (exit code 1)", "before the crash"]
+
+
+def confusable_output_title(project: Path) -> list[str]:
+    """Reading: a Cyrillic O that looks like a Latin one."""
+    page = fault_page(project, "confusable", python_fence("print(2 + 2)\n", "5\n", info='text title="\u041eutput"'))
+    return [f"{page}:7: a block titled '\u041eutput' reads as an Output block, and is not one"]
+
+
+def gpu_output_edited_by_hand(project: Path) -> list[str]:
+    """Pinned outputs: a GPU run recorded a block; its text on the page was then changed by hand."""
+    import json
+
+    listed = "import json; from primer import pinned; print(json.dumps([vars(p) for p in pinned.everywhere()]))"
+    run = subprocess.run([sys.executable, "-c", listed], cwd=project, capture_output=True, text=True, check=True)
+    found = next(SimpleNamespace(**block) for block in json.loads(run.stdout) if "cuda" in block["text"])
+    record_file = project / "matrix" / "gpu.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    record["pinned"] = {found.key: {"page": found.page, "title": found.title, "text": found.text}}
+    record_file.write_text(json.dumps(record), encoding="utf-8")
+    edit(project, found.page, found.text, found.text.replace("cuda", "cude", 1))
+    return [f"{found.page}:{found.line} ({found.title!r}) shows other text than the GPU run of {record['date']}"]
+
+
 PAGE = "docs/tensors.md"
 NOTEBOOK_RUN = "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows"
 FAULTS = [
@@ -271,12 +380,7 @@ FAULTS = [
     Fault("wrong number in a snippet", wrong_snippet_number, (PAGE,)),
     Fault("a snippet section that raises", snippet_raises, (PAGE,)),
     Fault("a missing snippet section", missing_section, (PAGE,), fast=True),
-    Fault(
-        "a pycon block",
-        pycon_block,
-        ("tests/test_guard.py::test_every_python_block_on_the_page_is_executed",),
-        fast=True,
-    ),
+    Fault("a pycon block", pycon_block, (PAGE,)),
     Fault("a file block that raises and no console block runs", unrun_file_block, (PAGE,)),
     Fault("a snippet that warns", snippet_warns, (PAGE,)),
     Fault("a snippet that writes to stderr", snippet_writes_to_stderr, (PAGE,)),
@@ -331,6 +435,24 @@ FAULTS = [
         site_url_removed,
         ("tests/test_browser_pages.py::test_a_stale_link_gets_the_sites_404_page_whole",),
     ),
+    # One of each part of the verifier, on pages of their own, checked together by one pytest run in every suite run.
+    *(
+        Fault(name, inject, ("tests/test_pinned.py", "--block-timeout=5"), fast=True, shared=True)
+        for name, inject in [
+            ("a block inside an HTML comment", block_in_a_comment),
+            ("an Output title in single quotes", output_title_in_single_quotes),
+            ("a console line with another prompt", console_line_with_another_prompt),
+            ("an Output title with a letter of another script", confusable_output_title),
+            ("a report forged by patching the page process", report_forged_by_the_page),
+            ("a duration rule matching the steps beside it", duration_rule_too_wide),
+            ("a write into the project from C (torch.save)", write_from_c_into_the_project),
+            ("a page that reads a file another page left in /tmp", file_left_for_the_next_page),
+            ("half a message from the page process", half_a_message),
+            ("a crash behind a pipe", crash_behind_a_pipe),
+            ("a crash after printing", crash_after_printing),
+            ("a GPU output edited by hand after its run", gpu_output_edited_by_hand),
+        ]
+    ),
 ]
 
 
@@ -352,13 +474,28 @@ def selected(config: pytest.Config) -> list[Fault]:
     return FAULTS if config.getoption("all_faults") else [fault for fault in FAULTS if fault.fast]
 
 
+def catch_shared(faults: list[Fault], project: Path) -> dict[str, tuple[list[str], subprocess.CompletedProcess]]:
+    """The shared faults, all in one copy, each on its own page, checked by one run of their tests."""
+    expected = {fault.name: fault.inject(project) for fault in faults}
+    pages = sorted(path.relative_to(project).as_posix() for path in (project / "docs").glob("fault-*.md"))
+    tests = [*pages, *dict.fromkeys(test for fault in faults for test in fault.tests)]
+    _, result = catch(Fault("shared", lambda copy: [], tuple(tests)), project)
+    return {name: (fragments, result) for name, fragments in expected.items()}
+
+
 @pytest.fixture(scope="module")
 def caught(request, tmp_path_factory) -> dict[str, tuple[list[str], subprocess.CompletedProcess]]:
-    """Every selected fault injected into its own copy and its tests run, several at a time."""
+    """Every selected fault injected into its own copy (the shared ones into one) and its tests run, several at a
+    time."""
     faults = selected(request.config)
-    copies = [copy_project(tmp_path_factory.mktemp("mutant")) for _ in faults]
+    alone, shared = [f for f in faults if not f.shared], [f for f in faults if f.shared]
+    copies = [copy_project(tmp_path_factory.mktemp("mutant")) for _ in alone]
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return dict(zip((f.name for f in faults), pool.map(catch, faults, copies), strict=True))
+        together = (
+            pool.submit(catch_shared, shared, copy_project(tmp_path_factory.mktemp("mutant"))) if shared else None
+        )
+        found = dict(zip((f.name for f in alone), pool.map(catch, alone, copies), strict=True))
+        return {**found, **(together.result() if together else {})}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
