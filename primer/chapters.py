@@ -12,8 +12,8 @@ from pathlib import Path
 from sybil import Document
 
 from primer import paths
-from primer.verify.blocks import PythonBlock, example_blocks
-from primer.verify.expand import expand_page
+from primer.pages.blocks import PythonBlock, example_blocks
+from primer.pages.expand import expand_page
 
 
 def runs_python(page: Path, config: Path = paths.CONFIG) -> bool:

@@ -16,8 +16,8 @@ from pathlib import Path
 from sybil import Document
 
 from primer import paths
+from primer.pages.expand import expand_page
 from primer.verify import blocks
-from primer.verify.expand import expand_page
 
 GPU = "gpu"
 

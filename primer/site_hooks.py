@@ -4,7 +4,7 @@
   own page. A page has a notebook where docs/notebooks/ holds one of its name: `dev.py generate` writes one
   for each chapter (primer/chapters.py), and tests/test_generated.py fails where they disagree.
 - The note under each page: the environments it was verified in.
-- Includes refuse files reached through symbolic links, as the checks do (primer/verify/expand.py).
+- Includes refuse files reached through symbolic links, as the checks do (primer/pages/expand.py).
 - A notebook page's stylesheets (mkdocs-jupyter inlines about 600 kB of them into every one) are served once,
   from a file under assets/ that browsers cache.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from primer import records
-from primer.verify.expand import SnippetsInside
+from primer.pages.expand import SnippetsInside
 
 
 def on_config(config):

@@ -16,9 +16,9 @@ from sybil import Document
 
 from primer import paths
 from primer.chapters import chapters
+from primer.pages.blocks import OUTPUT_TITLE, CodeBlock, example_blocks
+from primer.pages.expand import expand_page
 from primer.verify import outputs
-from primer.verify.blocks import OUTPUT_TITLE, CodeBlock, example_blocks
-from primer.verify.expand import expand_page
 from tests import browser
 
 CSS_CONTENT = re.compile(r'content:\s*("[^"]*")')

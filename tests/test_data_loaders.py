@@ -7,8 +7,8 @@ from pathlib import Path
 
 from torch.utils.data import DataLoader
 
+from primer.pages.expand import expand_page
 from primer.paths import CONFIG, DOCS
-from primer.verify.expand import expand_page
 from snippets.toy_data import test_loader, train_ds, train_loader
 
 

@@ -5,8 +5,8 @@ import re
 import pytest
 import torch
 
+from primer.pages.expand import include
 from primer.paths import CONFIG
-from primer.verify.expand import include
 from snippets import devices
 
 # The device choices the page teaches, as the page shows them.

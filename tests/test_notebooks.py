@@ -12,8 +12,8 @@ from nbclient import NotebookClient
 
 from primer.chapters import chapters
 from primer.generate import notebooks
+from primer.pages.expand import location
 from primer.verify import outputs, run
-from primer.verify.expand import location
 
 # Run before the notebook's own cells, not part of it: every warning shown, also those Python hides by
 # default, the way the page's check shows it (its own function: `Name: message`).

@@ -99,8 +99,8 @@ def test_every_rule_is_named_by_a_block_of_a_page() -> None:
     from sybil import Document
 
     from primer import paths
-    from primer.verify.blocks import Fences
-    from primer.verify.expand import expand_page
+    from primer.pages.blocks import Fences
+    from primer.pages.expand import expand_page
 
     named = set()
     for page in paths.DOCS.rglob("*.md"):

@@ -4,7 +4,7 @@ what a machine record says the machine is. Only Linux runs here; these stand in 
 import pytest
 
 from primer import machine
-from primer.verify.blocks import Fence, OutputVariantError, _for_environment
+from primer.pages.blocks import Fence, OutputVariantError, _for_environment
 
 
 def fence(**attributes: str) -> Fence:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from primer.pages.expand import include
 from primer.paths import CONFIG
-from primer.verify.expand import include
 from snippets.neural_network import NeuralNetwork
 from snippets.toy_data import X_test, X_train, train_ds
 

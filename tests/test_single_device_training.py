@@ -3,8 +3,8 @@
 import pytest
 import torch
 
+from primer.pages.expand import include
 from primer.paths import CONFIG
-from primer.verify.expand import include
 
 TRAIN = include("snippets/single_device_training.py:train", CONFIG)
 ACCURACY = include("snippets/single_device_training.py:accuracy", CONFIG)

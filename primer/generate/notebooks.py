@@ -1,6 +1,6 @@
 """A Jupyter notebook for every chapter, built from the chapter itself, and the scripts pages offer.
 
-Each chapter page is expanded with the site's own include machinery (primer/verify/expand.py) and cut
+Each chapter page is expanded with the site's own include machinery (primer/pages/expand.py) and cut
 at its code blocks: prose becomes Markdown cells, Python blocks become code cells carrying the output the
 page shows, in page order. Nothing is written twice: edit the page or the snippet and rebuild. Blocks a
 notebook cannot run (a script for torchrun, shell commands) stay in the notebook as Markdown, with the
@@ -21,9 +21,9 @@ from sybil import Document
 from primer import paths
 from primer.chapters import chapters
 from primer.environments import REFERENCE
+from primer.pages.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
+from primer.pages.expand import Origin, expand_page
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
-from primer.verify.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
-from primer.verify.expand import Origin, expand_page
 
 # A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
 # italic line: Markdown inside an HTML block is not rendered in a notebook.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from primer.environments import REFERENCE
+from primer.pages import blocks
 
-from . import blocks, outputs, rewrite
+from . import outputs, rewrite
 from .results import Raised, Run
 from .settings import Settings
 

@@ -12,8 +12,8 @@ from pygments.util import ClassNotFound
 from pytest_codeblocks.main import extract_from_file
 from sybil import Document
 
-from . import blocks
-from .expand import expand_page, site_markdown
+from primer.pages import blocks
+from primer.pages.expand import expand_page, site_markdown
 
 _HIGHLIGHTED = re.compile(r'<div class="language-([^\s"]+)')
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from primer import records
 from primer.environments import REFERENCE
+from primer.pages.expand import TAB_LENGTH
 
-from .expand import TAB_LENGTH
 from .target import Target
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sybil import Document, Example, Region
 
-from . import blocks, shown
+from primer.pages import blocks, shown
+from primer.pages.expand import IncludeError, Origin, expand_page, location
+
 from .compare import Comparison
 from .console import run_commands
-from .expand import IncludeError, Origin, expand_page, location
 from .process import Launcher, PageProcess, PageProcessError
 from .sandbox import Fingerprint
 from .settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import blocks
+from primer.pages import blocks
 
 
 @dataclass(frozen=True)

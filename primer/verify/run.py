@@ -31,8 +31,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from primer.pages.expand import Origin
+
 from . import audit, sandbox, wire
-from .expand import Origin
 from .results import Raised, report
 
 PRELOAD = ("torch", "numpy")  # imported once by the zygote; a page imports anything else itself
