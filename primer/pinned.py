@@ -16,8 +16,8 @@ from pathlib import Path
 from sybil import Document
 
 from primer import paths
+from primer.pages import blocks
 from primer.pages.expand import expand_page
-from primer.verify import blocks
 
 GPU = "gpu"
 
