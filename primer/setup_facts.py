@@ -1,12 +1,22 @@
 """The facts about a reader's set-up that the pages state, derived from pyproject.toml and uv.lock.
 
 "Setting up" tells a reader which Python, which macOS and which GPU the pinned PyTorch needs, and which
-versions each environment verifies the examples with. Those facts are in the lock already: the wheels of
-the pinned torch and NumPy (their Python tags, their macOS tag), the CUDA libraries the Linux torch depends
-on, the version each dependency group pins. `derive` reads them from a lock and a pyproject (as parsed
-TOML, so that a test can hand it a changed one), and `tests/test_setup_facts.py` checks that every sentence
-listed there, filled in with them, is on its page: the next `uv lock` that changes one fails until the page
-says the new truth.
+versions each environment verifies the examples with. `derive` reads those facts from a lock and a pyproject
+(as parsed TOML, so that a test can hand it a changed one), and `tests/test_setup_facts.py` checks that every
+sentence listed there, filled in with them, is on its page: the next `uv lock` or change of requires-python
+that changes one fails until the page says the new truth. Where each fact comes from:
+
+- the versions (`reference_torch`, `latest_numpy`, ...): the version each dependency group pins in the lock;
+- the Python range (`python_min`, `python_max`): pyproject's requires-python, the Pythons this project is
+  locked and tested for (`python_max` is the newest of them). Not from the wheels: the lock keeps only the
+  wheels that fit requires-python, so their tags would only echo it, and it does not record a package's own
+  Requires-Python. `derive` checks that the locked torch and NumPy have wheels for every Python in the range;
+  that NumPy's Requires-Python starts at `python_min`, as a page says, is checked against the installed NumPy
+  (`requires_python_min`), as the lock cannot show it;
+- `project_python_min`: requires-python's lower bound as written (a patch release);
+- `book_python_max`: the newest Python the book's torch has wheels for in the lock;
+- `macos_min`: the oldest macOS tag among the reference torch's wheels in the lock;
+- the CUDA facts: the cuda-toolkit release the reference torch depends on for Linux in the lock.
 
 What the lock cannot know is kept here, beside the code that uses it: which GPU generations a CUDA major
 version still supports, and the oldest driver it runs on.
@@ -93,6 +103,21 @@ def linux_cuda(lock: dict, torch: dict) -> tuple[int, int]:
     raise ValueError(f"torch {torch['version']} depends on no cuda-toolkit on Linux: is it still a CUDA build?")
 
 
+def python_range(requires_python: str) -> tuple[int, int]:
+    """The oldest and newest minor versions of Python 3 that a requires-python allows (it must have an upper bound)."""
+    allowed = SpecifierSet(requires_python)
+    minors = [m for m in range(100) if f"3.{m}.0" in allowed or f"3.{m}.99" in allowed]
+    if not minors or 99 in minors:
+        raise ValueError(f"requires-python {requires_python!r} names no newest Python: give it an upper bound")
+    return minors[0], minors[-1]
+
+
+def requires_python_min(requires_python: str) -> str:
+    """The oldest Python (as 3.N) that a package's Requires-Python allows, such as '>=3.11' -> '3.11'."""
+    allowed = SpecifierSet(requires_python)
+    return f"3.{next(m for m in range(100) if f'3.{m}.0' in allowed or f'3.{m}.99' in allowed)}"
+
+
 def derive(lock: dict, pyproject: dict) -> dict[str, str]:
     """Every fact the claims use, as the text the pages write it."""
     facts: dict[str, str] = {}
@@ -106,14 +131,20 @@ def derive(lock: dict, pyproject: dict) -> dict[str, str]:
 
     torch = _package(lock, "torch", facts["reference_torch"])
     numpy = _package(lock, "numpy", facts["reference_numpy"])
-    # The lock lists only the wheels for the Pythons requires-python allows; the reader's range is where both
-    # pinned packages have wheels, within it.
-    supported = SpecifierSet(pyproject["project"]["requires-python"])
-    minors = sorted(m for m in cpython_minors(torch) & cpython_minors(numpy) if f"3.{m}.99" in supported)
-    if minors != list(range(minors[0], minors[-1] + 1)):
-        raise ValueError(f"the pinned torch and NumPy have wheels for Python 3.{minors}, with a gap")
-    facts["python_min"], facts["python_max"] = f"3.{minors[0]}", f"3.{minors[-1]}"
-    facts["project_python_min"] = str(supported).split(">=")[1].split(",")[0].strip()
+    # The Pythons the project is locked and tested for. The lock keeps only the wheels that fit requires-python,
+    # so their tags cannot say more than it does; they can only show that the pins install on each of its Pythons.
+    requires_python = pyproject["project"]["requires-python"]
+    oldest, newest = python_range(requires_python)
+    for package in (torch, numpy):
+        missing = sorted(set(range(oldest, newest + 1)) - cpython_minors(package))
+        if missing:
+            raise ValueError(
+                f"the locked {package['name']} {package['version']} has no wheels for Python "
+                f"{', '.join(f'3.{m}' for m in missing)}, which requires-python {requires_python!r} allows"
+            )
+    facts["python_min"], facts["python_max"] = f"3.{oldest}", f"3.{newest}"
+    facts["python_before_min"] = f"3.{oldest - 1}"
+    facts["project_python_min"] = str(SpecifierSet(requires_python)).split(">=")[1].split(",")[0].strip()
 
     book_minors = sorted(cpython_minors(_package(lock, "torch", facts["book_torch"])))
     facts["book_python_max"] = f"3.{book_minors[-1]}"

@@ -1,20 +1,22 @@
 """The versions and platforms the pages tell a reader to set up with are the ones pyproject.toml and uv.lock say.
 
-Each sentence below is on its page with the facts `primer.setup_facts.derive` reads from the lock filled in
-(the Python range of the pinned torch and NumPy, the macOS their wheels need, the CUDA build of the Linux
-torch, each environment's versions). A `uv lock` that changes one of those facts changes the sentence the
-test looks for, and it fails, naming the page and the sentence it should now read, until the page is updated.
+Each sentence below is on its page with the facts `primer.setup_facts.derive` reads from the lock and the
+pyproject filled in (the Pythons the project is locked and tested for, the macOS the pinned torch's wheels
+need, the CUDA build of the Linux torch, each environment's versions; its docstring says where each comes
+from). A `uv lock` or a requires-python that changes one of those facts changes the sentence the test looks
+for, and it fails, naming the page and the sentence it should now read, until the page is updated.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import tomllib
 
 import pytest
 
 from primer import paths
-from primer.setup_facts import Claim, UnknownCuda, derive, unmet
+from primer.setup_facts import Claim, UnknownCuda, derive, requires_python_min, unmet
 
 CLAIMS = [
     # Setting up: the virtual environment
@@ -23,7 +25,14 @@ CLAIMS = [
         "You need Python {python_min} to {python_max} for the versions this site's outputs come from, "
         "PyTorch {reference_torch} and NumPy {reference_numpy}",
     ),
-    Claim("docs/setting-up.md", "neither has wheels for a Python newer than {python_max}"),
+    # NumPy's part: test_the_installed_numpy_needs_the_oldest_python_the_page_names. That the newest torch
+    # installs on the Python before is the page's word alone.
+    Claim(
+        "docs/setting-up.md",
+        "NumPy {reference_numpy_minor} needs Python {python_min} or newer, and {python_max} is the newest Python "
+        "this site is tested with. On Python {python_before_min}, `pip install torch numpy` installs the newest "
+        "torch beside an older NumPy",
+    ),
     # Linux: the CUDA build PyPI serves, what it needs, and the index of that build
     Claim("docs/setting-up.md", "PyTorch {reference_torch}'s is a CUDA {linux_cuda} build"),
     Claim(
@@ -119,42 +128,70 @@ def test_every_torch_pin_on_the_pages_is_locked():
     assert not wrong, f"pins that no environment locks: {wrong}"
 
 
+def test_the_installed_numpy_needs_the_oldest_python_the_page_names():
+    """'NumPy 2.4 needs Python 3.11 or newer': the lock does not record NumPy's Requires-Python, its metadata does."""
+    facts = derive(*committed())
+    numpy = importlib.metadata.metadata("numpy")
+    if numpy["Version"] != facts["reference_numpy"]:
+        pytest.skip(f"NumPy {numpy['Version']} is installed, not the reference {facts['reference_numpy']}")
+    assert requires_python_min(numpy["Requires-Python"]) == facts["python_min"], numpy["Requires-Python"]
+
+
 CUDA_13_0 = 'name = "cuda-toolkit", version = "13.0.3.0"'
+REQUIRES_PYTHON = 'requires-python = ">=3.11.5,<3.15"'
+
+
+def _lock(change):
+    return lambda lock, pyproject: (change(lock), pyproject)
+
+
+def _pyproject(requires_python):
+    return lambda lock, pyproject: (lock, pyproject.replace(REQUIRES_PYTHON, f'requires-python = "{requires_python}"'))
 
 
 @pytest.mark.parametrize(
     ("change", "fact", "expected", "page_says"),
     [
         # torch's next release needs macOS 15
-        (lambda lock: lock.replace("-macosx_14_0_arm64.whl", "-macosx_15_0_arm64.whl"), "macos_min", "15", "macOS 14"),
+        (
+            _lock(lambda lock: lock.replace("-macosx_14_0_arm64.whl", "-macosx_15_0_arm64.whl")),
+            "macos_min",
+            "15",
+            "macOS 14",
+        ),
         # the Linux wheel becomes a CUDA 13.2 build
         (
-            lambda lock: lock.replace(CUDA_13_0, CUDA_13_0.replace("13.0.3.0", "13.2.2")),
+            _lock(lambda lock: lock.replace(CUDA_13_0, CUDA_13_0.replace("13.0.3.0", "13.2.2"))),
             "cuda_index",
             "cu132",
             "CUDA 13.0",
         ),
-        # the pinned torch drops Python 3.11
-        (
-            lambda lock: re.sub(r"torch-2\.13\.0-cp311-[^\"]+\.whl", "torch-2.13.0-cp312-cp312-win_amd64.whl", lock),
-            "python_min",
-            "3.12",
-            "Python 3.11 to 3.14",
-        ),
+        # the project drops Python 3.11
+        (_pyproject(">=3.12,<3.15"), "python_min", "3.12", "Python 3.11 to 3.14"),
+        # the project is no longer tested on Python 3.14
+        (_pyproject(">=3.11.5,<3.14"), "python_max", "3.13", "3.14 is the newest Python"),
     ],
-    ids=["macos", "cuda", "python"],
+    ids=["macos", "cuda", "python-oldest", "python-newest"],
 )
-def test_a_lock_that_changes_a_fact_fails_the_check(change, fact, expected, page_says):
+def test_a_lock_or_requires_python_that_changes_a_fact_fails_the_check(change, fact, expected, page_says):
     lock_text = (paths.ROOT / "uv.lock").read_text(encoding="utf-8")
-    changed = change(lock_text)
-    assert changed != lock_text, "the change no longer applies to uv.lock: update the test's example"
-    _, pyproject = committed()
-    facts = derive(tomllib.loads(changed), pyproject)
+    pyproject_text = (paths.ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    changed = change(lock_text, pyproject_text)
+    assert changed != (lock_text, pyproject_text), "the change no longer applies: update the test's example"
+    facts = derive(*map(tomllib.loads, changed))
     assert facts[fact] == expected
     failures = unmet(CLAIMS, facts, pages())
     assert failures, "the pages still pass with a lock that says otherwise"
     assert any(expected in failure for failure in failures), failures
     assert page_says in pages()["docs/setting-up.md"]
+
+
+def test_a_pin_without_wheels_for_a_python_the_project_allows_fails():
+    lock_text = (paths.ROOT / "uv.lock").read_text(encoding="utf-8")
+    changed = re.sub(r"torch-2\.13\.0-cp311-[^\"]+\.whl", "torch-2.13.0-cp312-cp312-win_amd64.whl", lock_text)
+    assert changed != lock_text, "the change no longer applies to uv.lock: update the test's example"
+    with pytest.raises(ValueError, match=r"torch 2\.13\.0 has no wheels for Python 3\.11"):
+        derive(tomllib.loads(changed), committed()[1])
 
 
 def test_a_torch_for_an_unknown_cuda_major_fails():
