@@ -17,6 +17,7 @@ import pytest
 
 from primer import paths
 from primer.setup_facts import Claim, UnknownCuda, derive, requires_python_min, unmet
+from tests import dependencies
 
 CLAIMS = [
     # Setting up: the virtual environment
@@ -133,7 +134,7 @@ def test_the_installed_numpy_needs_the_oldest_python_the_page_names():
     facts = derive(*committed())
     numpy = importlib.metadata.metadata("numpy")
     if numpy["Version"] != facts["reference_numpy"]:
-        pytest.skip(f"NumPy {numpy['Version']} is installed, not the reference {facts['reference_numpy']}")
+        dependencies.not_here(f"NumPy {numpy['Version']} is installed, not the reference {facts['reference_numpy']}")
     assert requires_python_min(numpy["Requires-Python"]) == facts["python_min"], numpy["Requires-Python"]
 
 
