@@ -219,7 +219,8 @@ def test_a_block_inside_a_content_tab_is_run_and_rewritten_in_place(project):
 
 
 def test_each_page_starts_from_a_fresh_interpreter_state(project):
-    # Pages run in one process; a setting one page changes must not leak into the next page's outputs.
+    # Each page runs in a process of its own, in a scratch folder of its own: a setting one page changes, and a
+    # file it writes, are not there for the next page, and nothing lands in the project.
     (project.path / "docs" / "a.md").write_text(
         f"{FENCE}python\nimport torch\ntorch.set_printoptions(precision=1)\n"
         f'with open("scratch.txt", "w") as file:\n    file.write("x")\n{FENCE}\n'
@@ -284,11 +285,14 @@ def test_each_environment_is_compared_with_its_own_output_block(project):
 
 
 def test_output_blocks_that_leave_an_environment_ambiguous_fail(project):
-    for second in ('{ .text title="Output" }', '{ .text title="Output" data-environment="nowhere" }'):
+    for second, why in [
+        ('{ .text title="Output" }', "more than one Output block without data-environment under one block"),
+        ('{ .text title="Output" data-environment="nowhere" }', "unknown environment(s) nowhere in data-environment"),
+    ]:
         write_page(project, block("setup"), block("total", "6\n") + f"\n{FENCE}{second}\n6\n{FENCE}\n")
         result, out = run(project)
         result.assert_outcomes(passed=1, failed=1)
-        assert "docs/page.md:7 (code: code/example.py:6-7)" in out
+        assert f"docs/page.md:7 (code: code/example.py:6-7): {why}" in out
 
 
 def test_update_outputs_outside_the_reference_rewrites_only_that_environments_block(project):

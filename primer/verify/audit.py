@@ -31,7 +31,7 @@ class ProjectWrites:
 
     def __init__(self, root: str, scratch: str) -> None:
         self.root = os.path.realpath(root) + os.sep
-        self.scratch = os.path.realpath(scratch) + os.sep  # may lie inside the project (see pytest's --page-tmp)
+        self.scratch = os.path.realpath(scratch) + os.sep  # inside the project where the perturbed run finds no tmpfs
 
     def __call__(self, event: str, args: tuple) -> None:
         positions = WRITES.get(event)
