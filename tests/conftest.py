@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import SimpleNamespace
 
 import filelock
 import pytest
 
 from primer.paths import ROOT
-from tests import browser, dependencies
+from tests import browser, dependencies, forked_python
 from tests.site_build import EDIT_URL, build_site
 
 
@@ -54,3 +60,40 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     (pytester.path / "docs").mkdir()
     pytester.makeconftest('pytest_plugins = ["primer.verify.plugin"]')
     return pytester
+
+
+@pytest.fixture(scope="session")
+def python_forks() -> Callable[[Mapping[str, str] | None], str]:
+    """python_forks(env): a `python` command whose processes are forks of a zygote that has imported torch, in
+    the environment env (os.environ by default) at its start, where most of what it loads reads its settings
+    (tests/forked_python.py); sys.executable where processes do not fork. One zygote per environment, started
+    on first use."""
+    if sys.platform != "linux":
+        yield lambda env=None: sys.executable
+        return
+    zygotes: dict[str, tuple[subprocess.Popen, str]] = {}
+    folders = []
+
+    def python(env: Mapping[str, str] | None = None) -> str:
+        env = dict(os.environ if env is None else env)
+        key = json.dumps(sorted(env.items()))
+        if key not in zygotes:
+            folders.append(folder := tempfile.mkdtemp(prefix="primer-python-"))  # short: a socket path is <108 bytes
+            address = str(Path(folder) / "zygote")
+            zygote = subprocess.Popen(
+                [sys.executable, forked_python.__file__, "zygote", address],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            zygotes[key] = zygote, forked_python.write_command(folder, address)
+            assert zygote.stdout.readline() == "ready\n", "the zygote of tests/forked_python.py did not start"
+        return zygotes[key][1]
+
+    yield python
+    for zygote, _ in zygotes.values():
+        zygote.stdin.close()  # a zygote ends when its stdin does, and its forks with it
+        zygote.wait(timeout=30)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -2,7 +2,7 @@
 what each cell prints (stdout, and an error as `Name: message`), what it writes to stderr, and what it
 displays (the value of a final bare expression, which the page never shows).
 
-On Linux each kernel is forked from a template that has imported torch (tests/forked_kernel.py): a new kernel
+On Linux each kernel is forked from a template that has imported torch (tests/forked_python.py): a new kernel
 process with a fresh namespace for every notebook, without an interpreter start and an import of torch each.
 """
 
@@ -10,7 +10,6 @@ import copy
 import inspect
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -60,42 +59,30 @@ def shown(cell) -> dict[str, str]:
     return streams
 
 
-FORKED_KERNEL = Path(__file__).with_name("forked_kernel.py")
-
-
 @pytest.fixture(scope="session")
-def kernel_manager() -> type[AsyncKernelManager]:
-    """The kernel manager the notebooks run with: on Linux, its `python3` kernel is forked from a zygote of this
-    test process (tests/forked_kernel.py); elsewhere it is ipykernel's own."""
-    if sys.platform != "linux":
+def kernel_manager(request, python_forks) -> type[AsyncKernelManager]:
+    """The kernel manager the notebooks run with: ipykernel's own kernel, its `python` one whose processes fork
+    from a zygote that has imported torch (tests/forked_python.py) where this run has more than one notebook to
+    run (for one, the zygote's start would cost what it saves)."""
+    notebooks = sum("kernel_manager" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    python = python_forks() if notebooks > 1 else sys.executable
+    if python == sys.executable:
         yield AsyncKernelManager
         return
     with tempfile.TemporaryDirectory(prefix="primer-kernels-") as folder:
-        address = str(Path(folder) / "zygote")
-        zygote = subprocess.Popen(
-            [sys.executable, str(FORKED_KERNEL), "zygote", address],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert zygote.stdout.readline() == "ready\n", "the kernels' zygote did not start"
-            spec = get_kernel_dict()  # ipykernel's own spec, with the launcher in place of `-m ipykernel_launcher`
-            assert spec["argv"][1:3] == ["-m", "ipykernel_launcher"], spec["argv"]
-            spec["argv"][1:3] = ["-I", "-S", str(FORKED_KERNEL), "launch", address]
-            # Named python3, as ipykernel's, so that nbclient treats it as ipykernel (no history file, ...).
-            (Path(folder) / "kernels" / "python3").mkdir(parents=True)
-            (Path(folder) / "kernels" / "python3" / "kernel.json").write_text(json.dumps(spec))
+        spec = get_kernel_dict()  # ipykernel's own spec, with the forked `python`
+        assert spec["argv"][0] == sys.executable, spec["argv"]
+        spec["argv"][0] = python
+        # Named python3, as ipykernel's, so that nbclient treats it as ipykernel (no history file, ...).
+        (Path(folder) / "python3").mkdir()
+        (Path(folder) / "python3" / "kernel.json").write_text(json.dumps(spec))
 
-            class ForkedKernelManager(AsyncKernelManager):
-                @default("kernel_spec_manager")
-                def _kernel_spec_manager_default(self):
-                    return KernelSpecManager(kernel_dirs=[str(Path(folder) / "kernels")], ensure_native_kernel=False)
+        class ForkedKernelManager(AsyncKernelManager):
+            @default("kernel_spec_manager")
+            def _kernel_spec_manager_default(self):
+                return KernelSpecManager(kernel_dirs=[folder], ensure_native_kernel=False)
 
-            yield ForkedKernelManager
-        finally:
-            zygote.stdin.close()  # the zygote ends when its stdin does, and its kernels with it
-            zygote.wait(timeout=30)
+        yield ForkedKernelManager
 
 
 @pytest.mark.parametrize("chapter", chapters())
