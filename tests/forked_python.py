@@ -185,6 +185,10 @@ def _fresh_state() -> None:
         torch.default_generator.seed()
         if os.environ.get("OMP_NUM_THREADS", "").isdigit():  # read by OpenMP when it loaded, in the zygote
             torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+    if "multiprocessing.process" in sys.modules:  # set when it was imported: in the zygote's folder, its key
+        process = sys.modules["multiprocessing.process"]
+        process.ORIGINAL_DIR = os.path.abspath(os.getcwd())
+        process.current_process().authkey = os.urandom(32)
     if "ipykernel.kernelapp" in sys.modules:  # the one setting ipykernel reads from the environment at import
         app = sys.modules["ipykernel.kernelapp"].IPKernelApp
         app.class_traits()["parent_handle"].default_value = int(os.environ.get("JPY_PARENT_PID") or 0)
@@ -200,18 +204,24 @@ def _exit_code(code) -> int:
 
 
 def _python(args: list[str], base_path: list[str]) -> None:
-    """Run `python ARGS`: options -u, -c CODE, -m MODULE, or a script."""
+    """Run `python ARGS`: options -u, -B, -E, -s, then -c CODE, -m MODULE, or a script."""
     import runpy
     import types
 
+    ignore_environment = False
     while args and args[0].startswith("-") and args[0] not in ("-c", "-m"):
         option, args = args[0], args[1:]
         if option == "-u":
             for stream in (sys.stdout, sys.stderr):
                 stream.reconfigure(write_through=True)
+        elif option == "-B":
+            sys.dont_write_bytecode = True
+        elif option in ("-E", "-s"):  # multiprocessing passes on the flags it runs with: the zygote's, here
+            ignore_environment |= option == "-E"
         else:
             raise SystemExit(f"forked python: option {option} is not supported")
-    given = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    given = [] if ignore_environment else os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    given = [entry for entry in given if entry]
     if args[0] == "-c":
         sys.argv = ["-c", *args[2:]]
         sys.path[:] = ["", *given, *base_path]
