@@ -205,8 +205,9 @@ def _exit_code(code) -> int:
 
 def _python(args: list[str], base_path: list[str]) -> None:
     """Run `python ARGS`: options -u, -B, -E, -s, then -c CODE, -m MODULE, or a script."""
+    import importlib.machinery
+    import io
     import runpy
-    import types
 
     ignore_environment = False
     while args and args[0].startswith("-") and args[0] not in ("-c", "-m"):
@@ -225,10 +226,7 @@ def _python(args: list[str], base_path: list[str]) -> None:
     if args[0] == "-c":
         sys.argv = ["-c", *args[2:]]
         sys.path[:] = ["", *given, *base_path]
-        main = types.ModuleType("__main__")
-        main.__dict__["__builtins__"] = __builtins__
-        sys.modules["__main__"] = main
-        exec(compile(args[1], "<string>", "exec"), main.__dict__)
+        _run_as_main(args[1], "<string>", {})
     elif args[0] == "-m":
         sys.argv = [args[1], *args[2:]]  # runpy puts the module's file first
         sys.path[:] = [os.getcwd(), *given, *base_path]
@@ -236,7 +234,22 @@ def _python(args: list[str], base_path: list[str]) -> None:
     else:
         sys.argv = list(args)
         sys.path[:] = [os.path.dirname(os.path.realpath(args[0])), *given, *base_path]
-        runpy.run_path(args[0], run_name="__main__")
+        path = os.path.abspath(args[0])  # as __file__ and in tracebacks (sys.argv keeps it as given)
+        with io.open_code(path) as file:
+            source = file.read()
+        loader = importlib.machinery.SourceFileLoader("__main__", path)
+        _run_as_main(source, path, {"__file__": path, "__cached__": None, "__loader__": loader})
+
+
+def _run_as_main(source: str | bytes, filename: str, names: dict) -> None:
+    """Run source as the module __main__, as the interpreter runs `-c CODE` or a script."""
+    import builtins
+    import types
+
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__builtins__=builtins, **names)
+    sys.modules["__main__"] = main
+    exec(compile(source, filename, "exec"), main.__dict__)
 
 
 def launch(address: str, args: list[str]) -> None:
