@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +17,37 @@ import pytest
 from primer.paths import ROOT
 from tests import browser, dependencies, forked_python
 from tests.site_build import EDIT_URL, build_site
+
+# The files whose tests take longest, in seconds on this 2-core machine (`uv run dev.py test --durations=0`,
+# summed per file; a file's first browser test or site check also waits for the site's build). The processes take
+# them first, the longest first, so that no process starts a long file when the other is nearly done: the
+# short files, and the per-test units of the root conftest.py's SPREAD, even out the ends. A file missing here
+# keeps its place after them; a stale figure costs only balance.
+SLOWEST = {
+    "docs/gpu-training.md": 20,  # A.9's mp.spawn and torchrun blocks: one page, one process
+    "tests/test_browser_ui.py": 14,
+    "tests/test_isolation.py": 12,
+    "tests/test_harness.py": 8,
+    "tests/test_scheduling.py": 6,
+    "tests/test_site.py": 6,
+    "tests/test_mutations.py": 6,
+    "tests/test_adding_a_chapter.py": 5,
+    "tests/test_ddp_training.py": 5,
+    "tests/test_data_loaders.py": 4,
+    "tests/test_forked_python.py": 4,
+    "docs/saving-and-loading.md": 3,
+    "docs/setting-up.md": 3,
+    "docs/common-errors.md": 3,
+    "docs/training-loop.md": 3,
+    "docs/data-loaders.md": 3,
+    "docs/exercises.md": 2,
+}
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest.py's order, which this keeps among equals
+def pytest_collection_modifyitems(items):
+    """The slowest files first (SLOWEST); a stable sort, so each file's tests keep their order."""
+    items.sort(key=lambda item: -SLOWEST.get(item.nodeid.split("::", 1)[0], 0))
 
 
 @pytest.fixture(scope="session")
@@ -63,37 +93,32 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 @pytest.fixture(scope="session")
-def python_forks() -> Callable[[Mapping[str, str] | None], str]:
-    """python_forks(env): a `python` command whose processes are forks of a zygote that has imported torch, in
-    the environment env (os.environ by default) at its start, where most of what it loads reads its settings
-    (tests/forked_python.py); sys.executable where processes do not fork. One zygote per environment, started
-    on first use."""
+def python_forks() -> Callable[[], str]:
+    """python_forks(): a `python` command whose processes are forks of a zygote that has imported torch
+    (tests/forked_python.py), started on first use, one per test process; sys.executable where processes do
+    not fork. The zygote has this process's environment, which what it loads reads its settings from: what a
+    process's own environment changes of them (OMP_NUM_THREADS) the process applies again."""
     if sys.platform != "linux":
-        yield lambda env=None: sys.executable
+        yield lambda: sys.executable
         return
-    zygotes: dict[str, tuple[subprocess.Popen, str]] = {}
-    folders = []
+    started: list[tuple[subprocess.Popen, str]] = []
+    folder = tempfile.mkdtemp(prefix="primer-python-")  # short: a socket's path has at most 107 bytes
+    address = str(Path(folder) / "zygote")
 
-    def python(env: Mapping[str, str] | None = None) -> str:
-        env = dict(os.environ if env is None else env)
-        key = json.dumps(sorted(env.items()))
-        if key not in zygotes:
-            folders.append(folder := tempfile.mkdtemp(prefix="primer-python-"))  # short: a socket path is <108 bytes
-            address = str(Path(folder) / "zygote")
+    def python() -> str:
+        if not started:
             zygote = subprocess.Popen(
                 [sys.executable, forked_python.__file__, "zygote", address],
-                env=env,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            zygotes[key] = zygote, forked_python.write_command(folder, address)
+            started.append((zygote, forked_python.write_command(folder, address)))
             assert zygote.stdout.readline() == "ready\n", "the zygote of tests/forked_python.py did not start"
-        return zygotes[key][1]
+        return started[0][1]
 
     yield python
-    for zygote, _ in zygotes.values():
+    for zygote, _ in started:
         zygote.stdin.close()  # a zygote ends when its stdin does, and its forks with it
         zygote.wait(timeout=30)
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)

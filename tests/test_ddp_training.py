@@ -106,11 +106,11 @@ PROBE = str(ROOT / "tests" / "ddp_probe.py")
 
 @pytest.fixture(scope="module")
 def python(python_forks) -> str:
-    """The `python` the CPU launches run with: its processes fork from a zygote that has imported torch, with
-    the launcher's environment, which OpenMP and torch read when they load (tests/forked_python.py). Each
-    process still runs as torchrun starts it, in a process group of its own that torchrun signals; the test
-    is about the launch and the script, not about the interpreter's start."""
-    return python_forks(launcher_environment(**HIDE_THE_GPUS))
+    """The `python` the CPU launches run with: its processes fork from a zygote that has imported torch
+    (tests/forked_python.py). Each still runs as torchrun starts it, in a process group of its own that torchrun
+    signals, with the launcher's environment; the test is about the launch and the script, not about the
+    interpreter's start."""
+    return python_forks()
 
 
 def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path, python):
