@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -92,33 +94,80 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
+# Files whose tests start processes with python_forks: in a run with worker processes, the controller starts
+# one zygote for all of them when a worker has collected one of these (it starts while the workers run other
+# files), and the workers use it, rather than each importing torch into a zygote of its own.
+FORKING = (
+    "tests/test_notebooks.py",
+    "tests/test_ddp_training.py",
+    "tests/test_data_loaders.py",
+    "tests/test_forked_python.py",
+)
+SHARED_ZYGOTE = "PRIMER_SHARED_ZYGOTE"  # "PID:ADDRESS": the zygote of the controller PID, for its workers
+
+
+def pytest_configure(config):
+    if sys.platform == "linux" and not hasattr(config, "workerinput") and config.getoption("dist", "no") != "no":
+        config.primer_zygote_folder = tempfile.mkdtemp(prefix="primer-python-")
+        config.primer_zygote = None
+        os.environ[SHARED_ZYGOTE] = f"{os.getpid()}:{Path(config.primer_zygote_folder) / 'zygote'}"
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    config = node.config
+    if getattr(config, "primer_zygote", True) is None and any(id.split("::")[0] in FORKING for id in ids):
+        address = os.environ[SHARED_ZYGOTE].split(":", 1)[1]
+        config.primer_zygote = start_zygote(address)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "primer_zygote", None) is not None:
+        stop_zygote(config.primer_zygote)
+    if hasattr(config, "primer_zygote_folder"):
+        shutil.rmtree(config.primer_zygote_folder, ignore_errors=True)
+
+
+def start_zygote(address: str) -> subprocess.Popen:
+    """The zygote of tests/forked_python.py, serving at address once it has imported what it preloads."""
+    return subprocess.Popen(
+        [sys.executable, forked_python.__file__, "zygote", address],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def stop_zygote(zygote: subprocess.Popen) -> None:
+    zygote.stdin.close()  # a zygote ends when its stdin does, and its forks with it
+    zygote.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def python_forks() -> Callable[[], str]:
     """python_forks(): a `python` command whose processes are forks of a zygote that has imported torch
-    (tests/forked_python.py), started on first use, one per test process; sys.executable where processes do
-    not fork. The zygote has this process's environment, which what it loads reads its settings from: what a
-    process's own environment changes of them (OMP_NUM_THREADS) the process applies again."""
+    (tests/forked_python.py): the controller's (pytest_configure), or one of this process's, started on first
+    use; sys.executable where processes do not fork. The zygote has the environment of the test run, which what
+    it loads reads its settings from: what a process's own environment changes of them (OMP_NUM_THREADS) the
+    process applies again."""
     if sys.platform != "linux":
         yield lambda: sys.executable
         return
-    started: list[tuple[subprocess.Popen, str]] = []
     folder = tempfile.mkdtemp(prefix="primer-python-")  # short: a socket's path has at most 107 bytes
-    address = str(Path(folder) / "zygote")
+    controller, _, shared = os.environ.get(SHARED_ZYGOTE, "").partition(":")
+    address = shared if controller == str(os.getppid()) else str(Path(folder) / "zygote")
+    command = forked_python.write_command(folder, address)
+    own: list[subprocess.Popen] = []
 
     def python() -> str:
-        if not started:
-            zygote = subprocess.Popen(
-                [sys.executable, forked_python.__file__, "zygote", address],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            started.append((zygote, forked_python.write_command(folder, address)))
-            assert zygote.stdout.readline() == "ready\n", "the zygote of tests/forked_python.py did not start"
-        return started[0][1]
+        if not own and address != shared:
+            own.append(start_zygote(address))
+        deadline = time.monotonic() + 180
+        while not Path(address).exists():  # the zygote creates it once it takes connections
+            assert time.monotonic() < deadline, "the zygote of tests/forked_python.py did not start"
+            assert not own or own[0].poll() is None, "the zygote of tests/forked_python.py ended"
+            time.sleep(0.05)
+        return command
 
     yield python
-    for zygote, _ in started:
-        zygote.stdin.close()  # a zygote ends when its stdin does, and its forks with it
-        zygote.wait(timeout=30)
+    for zygote in own:
+        stop_zygote(zygote)
     shutil.rmtree(folder, ignore_errors=True)

@@ -57,8 +57,9 @@ def zygote(address: str) -> None:
     base_path = [entry for entry in sys.path[1:] if entry not in given]
     _die_with_parent()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    server.bind(address)
+    server.bind(address + ".new")
     server.listen(64)
+    os.rename(address + ".new", address)  # there once it takes connections: whoever waits for it may connect
     ended_r, ended_w = os.pipe()
     os.set_blocking(ended_r, False)
     os.set_blocking(ended_w, False)
