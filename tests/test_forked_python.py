@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="processes fork from a zygote on Linux only")
+from tests import dependencies
+
+
+@pytest.fixture(autouse=True)
+def linux():
+    dependencies.only_on("linux", "elsewhere python_forks is sys.executable: there is no fork to compare")
+
 
 SHOW = (
     "import os, sys; print(sys.argv, sys.path, os.getcwd(), __name__, globals().get('__file__'), "
