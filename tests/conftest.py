@@ -46,10 +46,31 @@ SLOWEST = {
 }
 
 
+# The slowest tests of the files whose tests spread over the processes one by one (the root conftest.py's SPREAD:
+# only there may a test leave its file's order), measured so too.
+PAGE_CHECK = "tests/test_browser_pages.py::test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible"
+COPY_CHECK = (
+    "tests/test_browser_copy_paste.py::"
+    "test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_checked_outputs"
+)
+SLOWEST_TESTS = {
+    f"{PAGE_CHECK}[/notebooks/gpu-training/]": 9,
+    f"{PAGE_CHECK}[/gpu-training/]": 9,
+    f"{COPY_CHECK}[gpu-training]": 5,
+    f"{PAGE_CHECK}[/notebooks/saving-and-loading/]": 5,
+    f"{PAGE_CHECK}[/notebooks/data-loaders/]": 5,
+    "tests/test_browser_pages.py::test_the_dark_scheme_is_accessible_too[/gpu-training/]": 5,
+    f"{PAGE_CHECK}[/notebooks/common-errors/]": 4,
+    f"{PAGE_CHECK}[/notebooks/tensors/]": 4,
+    "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows[common-errors]": 4,
+    f"{COPY_CHECK}[common-errors]": 4,
+}
+
+
 @pytest.hookimpl(trylast=True)  # after the root conftest.py's order, which this keeps among equals
 def pytest_collection_modifyitems(items):
-    """The slowest files first (SLOWEST); a stable sort, so each file's tests keep their order."""
-    items.sort(key=lambda item: -SLOWEST.get(item.nodeid.split("::", 1)[0], 0))
+    """The slowest first (SLOWEST_TESTS, SLOWEST); a stable sort, so each file's tests keep their order."""
+    items.sort(key=lambda item: -SLOWEST_TESTS.get(item.nodeid, SLOWEST.get(item.nodeid.split("::", 1)[0], 0)))
 
 
 @pytest.fixture(scope="session")

@@ -47,3 +47,14 @@ def test_the_slowest_files_go_first_each_whole_and_in_its_order():
         for file in [slowest, slower, "tests/test_a.py", "docs/unknown.md", "tests/test_b.py"]
         for n in range(3)
     ]
+
+
+def test_only_tests_that_spread_one_by_one_leave_their_files_order():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", paths.ROOT / "conftest.py")
+    root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root)
+    from tests import conftest
+
+    assert {test.split("::")[0] for test in conftest.SLOWEST_TESTS} <= set(root.SPREAD)
