@@ -134,19 +134,19 @@ def test_a_notebook_shows_the_outputs_of_the_environment_it_is_built_for() -> No
 
 
 def run_cells(sources: list[str], kernel_manager, cwd: Path, **env: str) -> list[str]:
-    """What each cell printed, in a kernel of kernel_manager started in cwd."""
+    """What each cell printed, and then displayed, in a kernel of kernel_manager started in cwd."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
     client = NotebookClient(
         notebook, timeout=60, kernel_name="python3", kernel_manager_class=kernel_manager, allow_errors=True
     )
     client.execute(cwd=str(cwd), env={**os.environ, **env})
-    return [shown(cell)["output"] for cell in notebook.cells]
+    return [shown(cell)["output"] + shown(cell)["displayed"] for cell in notebook.cells]
 
 
 def test_every_notebook_gets_a_kernel_of_its_own(kernel_manager, tmp_path):
     """What the notebook check relies on, forked kernel or not: a new process, a fresh namespace and torch's
     defaults, the notebook's folder and environment, pickling of what a cell defines, a chance the others'
-    cannot predict."""
+    cannot predict, errors and displayed values as the check reads them."""
     state = "print(os.getpid(), 'x' in globals(), torch.get_default_dtype(), torch.initial_seed(), " + (
         "random.random(), numpy.random.random())"
     )
@@ -162,6 +162,7 @@ def test_every_notebook_gets_a_kernel_of_its_own(kernel_manager, tmp_path):
             "print(os.getcwd(), os.environ.get('PRIMER_TEST_VARIABLE'))",
             "class Point:\n    pass\nprint(type(pickle.loads(pickle.dumps(Point()))).__name__)",
             "raise ValueError('shown as Name: message')",
+            "import sys; print(sys.stderr.write('') == 0)\n6 * 7",
         ],
         kernel_manager,
         second,
@@ -172,4 +173,5 @@ def test_every_notebook_gets_a_kernel_of_its_own(kernel_manager, tmp_path):
     assert (x, dtype) == ("False", "torch.float32"), "the kernel should start fresh"
     different = [a != b for a, b in zip(chances, first_chances, strict=True)]
     assert different == [True, True, True], "each kernel should seed torch, random and NumPy anew"
-    assert printed[2:] == [f"{second} set\n", "Point\n", "ValueError: shown as Name: message\n"]
+    expected = [f"{second} set\n", "Point\n", "ValueError: shown as Name: message\n", "True\n42\n"]
+    assert printed[2:] == expected, "the kernel should print, pickle, fail and display as a kernel of its own"
