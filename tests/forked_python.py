@@ -32,7 +32,7 @@ import signal
 import socket
 import sys
 
-# Where one is missing, code that imports it fails as it would in an interpreter of its own.
+# Where one is missing or fails to import, code that imports it fails as it would in an interpreter of its own.
 PRELOAD = ("torch", "torch._dynamo", "numpy", "ipykernel.kernelapp")
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
@@ -49,7 +49,7 @@ def zygote(address: str) -> None:
     for name in PRELOAD:
         try:
             __import__(name)
-        except ImportError:
+        except Exception:  # missing, or failing in this environment: whoever imports it meets that themselves
             pass
     # sys.path as a fresh interpreter has it, less its first entry (the script's folder, or the working
     # directory) and the zygote's own PYTHONPATH: each fork puts its own first.
