@@ -119,6 +119,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 # one zygote for all of them when a worker has collected one of these (it starts while the workers run other
 # files), and the workers use it, rather than each importing torch into a zygote of its own.
 FORKING = (
+    "tests/test_adding_a_chapter.py",
     "tests/test_notebooks.py",
     "tests/test_ddp_training.py",
     "tests/test_data_loaders.py",
@@ -163,7 +164,7 @@ def stop_zygote(zygote: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def python_forks() -> Callable[[], str]:
+def python_forks(request) -> Callable[[], str]:
     """python_forks(): a `python` command whose processes are forks of a zygote that has imported torch
     (tests/forked_python.py): the controller's (pytest_configure), or one of this process's, started on first
     use; sys.executable where processes do not fork. The zygote has the environment of the test run, which what
@@ -174,7 +175,9 @@ def python_forks() -> Callable[[], str]:
         return
     folder = tempfile.mkdtemp(prefix="primer-python-")  # short: a socket's path has at most 107 bytes
     controller, _, shared = os.environ.get(SHARED_ZYGOTE, "").partition(":")
-    address = shared if controller == str(os.getppid()) else str(Path(folder) / "zygote")
+    # The controller's zygote where it started one: for this run's workers, if they collected a FORKING file.
+    forking = any(item.nodeid.split("::", 1)[0] in FORKING for item in request.session.items)
+    address = shared if controller == str(os.getppid()) and forking else str(Path(folder) / "zygote")
     command = forked_python.write_command(folder, address)
     own: list[subprocess.Popen] = []
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from primer.paths import ROOT
 from tests import dependencies
 
 
@@ -79,6 +80,17 @@ def test_every_process_seeds_anew(python_forks):
     runs = [subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60) for _ in range(2)]
     first, second = (run.stdout.split() for run in runs)
     assert len(first) == 3 and all(a != b for a, b in zip(first, second)), runs
+
+
+def test_the_files_that_use_it_are_the_ones_the_controller_starts_a_zygote_for():
+    from tests import conftest
+
+    users = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tests").glob("test_*.py")
+        if "python_forks" in path.read_text(encoding="utf-8")
+    }
+    assert users == set(conftest.FORKING)
 
 
 def gone(pid: int, within: float = 10) -> bool:
