@@ -3,15 +3,74 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 
 import filelock
 import pytest
 
 from primer.paths import ROOT
-from tests import browser, dependencies
+from tests import browser, dependencies, forked_python
 from tests.site_build import EDIT_URL, build_site
+
+# The files whose tests take longest, in seconds on this 2-core machine (`uv run dev.py test --durations=0`,
+# summed per file; a file's first browser test or site check also waits for the site's build). The processes take
+# them first, the longest first, so that no process starts a long file when the other is nearly done: the
+# short files, and the per-test units of the root conftest.py's SPREAD, even out the ends. A file missing here
+# keeps its place after them; a stale figure costs only balance.
+SLOWEST = {
+    "docs/gpu-training.md": 20,  # A.9's mp.spawn and torchrun blocks: one page, one process
+    "tests/test_browser_ui.py": 14,
+    "tests/test_isolation.py": 12,
+    "tests/test_harness.py": 8,
+    "tests/test_scheduling.py": 6,
+    "tests/test_site.py": 6,
+    "tests/test_mutations.py": 6,
+    "tests/test_adding_a_chapter.py": 5,
+    "tests/test_ddp_training.py": 5,
+    "tests/test_data_loaders.py": 4,
+    "tests/test_forked_python.py": 4,
+    "docs/saving-and-loading.md": 3,
+    "docs/setting-up.md": 3,
+    "docs/common-errors.md": 3,
+    "docs/training-loop.md": 3,
+    "docs/data-loaders.md": 3,
+    "docs/exercises.md": 2,
+}
+
+
+# The slowest tests of the files whose tests spread over the processes one by one (the root conftest.py's SPREAD:
+# only there may a test leave its file's order), measured so too.
+PAGE_CHECK = "tests/test_browser_pages.py::test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible"
+COPY_CHECK = (
+    "tests/test_browser_copy_paste.py::"
+    "test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_checked_outputs"
+)
+SLOWEST_TESTS = {
+    f"{PAGE_CHECK}[/notebooks/gpu-training/]": 9,
+    f"{PAGE_CHECK}[/gpu-training/]": 9,
+    f"{COPY_CHECK}[gpu-training]": 5,
+    f"{PAGE_CHECK}[/notebooks/saving-and-loading/]": 5,
+    f"{PAGE_CHECK}[/notebooks/data-loaders/]": 5,
+    "tests/test_browser_pages.py::test_the_dark_scheme_is_accessible_too[/gpu-training/]": 5,
+    f"{PAGE_CHECK}[/notebooks/common-errors/]": 4,
+    f"{PAGE_CHECK}[/notebooks/tensors/]": 4,
+    "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows[common-errors]": 4,
+    f"{COPY_CHECK}[common-errors]": 4,
+}
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest.py's order, which this keeps among equals
+def pytest_collection_modifyitems(items):
+    """The slowest first (SLOWEST_TESTS, SLOWEST); a stable sort, so each file's tests keep their order."""
+    items.sort(key=lambda item: -SLOWEST_TESTS.get(item.nodeid, SLOWEST.get(item.nodeid.split("::", 1)[0], 0)))
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +113,85 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     (pytester.path / "docs").mkdir()
     pytester.makeconftest('pytest_plugins = ["primer.verify.plugin"]')
     return pytester
+
+
+# Files whose tests start processes with python_forks: in a run with worker processes, the controller starts
+# one zygote for all of them when a worker has collected one of these (it starts while the workers run other
+# files), and the workers use it, rather than each importing torch into a zygote of its own.
+FORKING = (
+    "tests/test_adding_a_chapter.py",
+    "tests/test_notebooks.py",
+    "tests/test_ddp_training.py",
+    "tests/test_data_loaders.py",
+    "tests/test_forked_python.py",
+)
+SHARED_ZYGOTE = "PRIMER_SHARED_ZYGOTE"  # "PID:ADDRESS": the zygote of the controller PID, for its workers
+
+
+def pytest_configure(config):
+    if sys.platform == "linux" and not hasattr(config, "workerinput") and config.getoption("dist", "no") != "no":
+        config.primer_zygote_folder = tempfile.mkdtemp(prefix="primer-python-")
+        config.primer_zygote = None
+        os.environ[SHARED_ZYGOTE] = f"{os.getpid()}:{Path(config.primer_zygote_folder) / 'zygote'}"
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    config = node.config
+    if getattr(config, "primer_zygote", True) is None and any(id.split("::")[0] in FORKING for id in ids):
+        address = os.environ[SHARED_ZYGOTE].split(":", 1)[1]
+        config.primer_zygote = start_zygote(address)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "primer_zygote", None) is not None:
+        stop_zygote(config.primer_zygote)
+    if hasattr(config, "primer_zygote_folder"):
+        shutil.rmtree(config.primer_zygote_folder, ignore_errors=True)
+
+
+def start_zygote(address: str) -> subprocess.Popen:
+    """The zygote of tests/forked_python.py, serving at address once it has imported what it preloads."""
+    return subprocess.Popen(
+        [sys.executable, forked_python.__file__, "zygote", address],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def stop_zygote(zygote: subprocess.Popen) -> None:
+    zygote.stdin.close()  # a zygote ends when its stdin does, and its forks with it
+    zygote.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def python_forks(request) -> Callable[[], str]:
+    """python_forks(): a `python` command whose processes are forks of a zygote that has imported torch
+    (tests/forked_python.py): the controller's (pytest_configure), or one of this process's, started on first
+    use; sys.executable where processes do not fork. The zygote has the environment of the test run, which what
+    it loads reads its settings from: what a process's own environment changes of them (OMP_NUM_THREADS) the
+    process applies again."""
+    if sys.platform != "linux":
+        yield lambda: sys.executable
+        return
+    folder = tempfile.mkdtemp(prefix="primer-python-")  # short: a socket's path has at most 107 bytes
+    controller, _, shared = os.environ.get(SHARED_ZYGOTE, "").partition(":")
+    # The controller's zygote where it started one: for this run's workers, if they collected a FORKING file.
+    forking = any(item.nodeid.split("::", 1)[0] in FORKING for item in request.session.items)
+    address = shared if controller == str(os.getppid()) and forking else str(Path(folder) / "zygote")
+    command = forked_python.write_command(folder, address)
+    own: list[subprocess.Popen] = []
+
+    def python() -> str:
+        if not own and address != shared:
+            own.append(start_zygote(address))
+        deadline = time.monotonic() + 180
+        while not Path(address).exists():  # the zygote creates it once it takes connections
+            assert time.monotonic() < deadline, "the zygote of tests/forked_python.py did not start"
+            assert not own or own[0].poll() is None, "the zygote of tests/forked_python.py ended"
+            time.sleep(0.05)
+        return command
+
+    yield python
+    for zygote in own:
+        stop_zygote(zygote)
+    shutil.rmtree(folder, ignore_errors=True)

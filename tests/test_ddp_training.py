@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -43,12 +44,22 @@ def launcher_environment(**variables: str) -> dict[str, str]:
 HIDE_THE_GPUS = {"CUDA_VISIBLE_DEVICES": ""}
 
 
-def launch(*args: str, cwd: Path, nproc: int = 2) -> subprocess.CompletedProcess:
+def launch(*args: str, cwd: Path, nproc: int = 2, python: str | None = None) -> subprocess.CompletedProcess:
     """torchrun with nproc processes on this machine: on its CUDA GPUs, one each, where it has enough of them,
     otherwise on the CPU with Gloo."""
-    command = torchrun.on_this_machine(nproc, *args)
+    command = started_with(python, torchrun.on_this_machine(nproc), args)
     env = launcher_environment(**(HIDE_THE_GPUS if torch.cuda.device_count() < nproc else {}))
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def started_with(python: str | None, launcher: list[str], script: tuple[str, ...]) -> list[str]:
+    """The torchrun command line `launcher` (sys.executable -m torch.distributed.run, and its options) with the
+    script and its arguments; with `python`, the launcher runs with it and starts its processes with it
+    (`--no-python PYTHON -u SCRIPT`, where torchrun runs `sys.executable -u SCRIPT`)."""
+    assert launcher[0] == sys.executable, launcher
+    if python is None:
+        return [*launcher, *script]
+    return [python, *launcher[1:], "--no-python", python, "-u", *script]
 
 
 def gpus_of_nodes() -> list[dict[str, str]]:
@@ -62,7 +73,7 @@ def gpus_of_nodes() -> list[dict[str, str]]:
     return [{"CUDA_VISIBLE_DEVICES": visible[node]} for node in (0, 1)]
 
 
-def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]:
+def launch_two_nodes(*args: str, cwd: Path, python: str | None = None) -> list[subprocess.CompletedProcess]:
     """Two torchrun launchers of one process each, as on two machines, meeting through a c10d rendezvous;
     node N works in cwd/nodeN. How each launcher ended, in node order."""
     port = free_port()
@@ -73,7 +84,7 @@ def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]
         (cwd / f"node{node}").mkdir()
         nodes.append(
             subprocess.Popen(
-                [*torchrun.LAUNCHER, *rendezvous, *args],
+                started_with(python, [*torchrun.LAUNCHER, *rendezvous], args),
                 cwd=cwd / f"node{node}",
                 env=launcher_environment(**gpus),
                 stdout=subprocess.PIPE,
@@ -93,11 +104,21 @@ def launch_two_nodes(*args: str, cwd: Path) -> list[subprocess.CompletedProcess]
 PROBE = str(ROOT / "tests" / "ddp_probe.py")
 
 
-def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path):
+@pytest.fixture(scope="module")
+def python(python_forks) -> str:
+    """The `python` the CPU launches run with: its processes fork from a zygote that has imported torch
+    (tests/forked_python.py). Each still runs as torchrun starts it, in a process group of its own that torchrun
+    signals, with the launcher's environment; the test is about the launch and the script, not about the
+    interpreter's start."""
+    return python_forks()
+
+
+def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path, python):
     # The script's own setup and training loop (tests/ddp_probe.py drives them), with a launcher per node; the
     # docs page runs the whole script under one launcher (its console block). With fewer than two CUDA GPUs, both
     # nodes run on the CPU with Gloo (gpus_of_nodes): the test is about the launch, not the device.
-    nodes = launch_two_nodes(PROBE, "train", str(tmp_path / "result.json"), cwd=tmp_path)
+    forked = python if torch.cuda.device_count() < 2 else None  # CUDA in a fork of a process that has it: no
+    nodes = launch_two_nodes(PROBE, "train", str(tmp_path / "result.json"), cwd=tmp_path, python=forked)
     for node in nodes:
         assert node.returncode == 0 and "terminate called" not in node.stderr, node.stderr
     # The rendezvous, not the node's number, decides which node's process becomes global rank 0.
@@ -126,10 +147,11 @@ def test_two_nodes_meet_and_train_the_same_model_each_on_its_own_shard(tmp_path)
     NeuralNetwork(2, 2).load_state_dict(torch.load(saved_by_rank_0, weights_only=True))
 
 
-def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path):
+def test_a_rank_that_raises_fails_the_launch_fast_with_its_error(tmp_path, python):
     # Two processes: on the CPU with Gloo where there are fewer than two CUDA GPUs (launch); with one GPU, the
     # script itself would stop both processes (too many for the GPUs) before rank 1 could fail on purpose.
-    run = launch(PROBE, "raise", str(tmp_path / "result.json"), cwd=tmp_path)
+    forked = python if torch.cuda.device_count() < 2 else None
+    run = launch(PROBE, "raise", str(tmp_path / "result.json"), cwd=tmp_path, python=forked)
     stopped = time.time()
     assert run.returncode != 0
     assert "rank 1 failed on purpose" in run.stderr
