@@ -36,8 +36,9 @@ from primer.pages.expand import Origin
 from . import audit, sandbox, wire
 from .results import Raised, report
 
-PRELOAD = ("torch", "torch._dynamo", "numpy")  # imported once by the zygote (a first optimizer step imports
-# torch._dynamo, about a second); a page imports anything else itself
+# Imported once by the zygote (a first optimizer step imports torch._dynamo, about a second); a page imports anything
+# else itself.
+PRELOAD = ("torch", "torch._dynamo", "numpy")
 FORKS = sys.platform == "linux"
 # What stops a reader's script or session rather than showing an error: never a shown result.
 ENDS_THE_SCRIPT = (SystemExit, KeyboardInterrupt, GeneratorExit)
