@@ -28,7 +28,7 @@ from . import results, run, sandbox, wire
 from .settings import Settings
 
 CONNECT_TIMEOUT = 120  # seconds a new page process may take to connect (an interpreter start imports torch)
-ZYGOTE_ANSWER = 10  # seconds the zygote, which only forks, may take to answer
+ZYGOTE_ANSWER = 5  # seconds the zygote, which only forks, may take to answer
 ENDING = 1  # seconds a page process that closed its connection has to end on its own, before it is killed
 OUTPUT_LIMIT = 16 << 20  # bytes kept of what a block prints on each stream; the rest is dropped, and said so
 
