@@ -22,10 +22,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from . import results, run, sandbox, wire
-from .settings import Settings
+from . import results, run, sandbox, target, wire
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 CONNECT_TIMEOUT = 120  # seconds a new page process may take to connect (an interpreter start imports torch)
 ZYGOTE_ANSWER = 5  # seconds the zygote, which only forks, may take to answer
@@ -93,7 +95,8 @@ class Launcher:
         return {**os.environ, "PYTHONHASHSEED": str(self.hash_seed)}
 
     def prestart(self, project: Path) -> None:
-        """Start the zygote now, so that it imports torch while pytest collects; the first page waits for it."""
+        """Start the zygote now, so that it imports torch while pytest collects; the first page waits for it. One
+        zygote serves every project a run checks (a page process takes its project from its start)."""
         if run.FORKS and (self._zygote is None or self._zygote.poll() is not None):
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             with theirs:
@@ -107,6 +110,13 @@ class Launcher:
                     start_new_session=True,  # not interrupted by the terminal's Ctrl-C: the harness ends its pages
                 )
             self._requests, self._ready = ours, False
+
+    def facts(self) -> dict:
+        """The facts of the machine the pages run on (target.machine_facts), from the zygote where there is one."""
+        if not run.FORKS:
+            return target.machine_facts()
+        self.prestart(Path.cwd())
+        return self._ask({"facts": True})
 
     def start(self, start: run.Start, outputs: tuple[int, int], sandbox_plan: sandbox.Plan | None):
         """Start a page process whose stdout and stderr are `outputs`; its pid, and its Popen where it is not a

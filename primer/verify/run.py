@@ -33,7 +33,7 @@ from pathlib import Path
 
 from primer.pages.expand import Origin
 
-from . import audit, sandbox, wire
+from . import audit, sandbox, target, wire
 from .results import Raised, report
 
 # Imported once by the zygote (a first optimizer step imports torch._dynamo, about a second); a page imports anything
@@ -191,7 +191,8 @@ def _page(start: Start, outputs: list[int], plan: sandbox.Plan | None) -> None:
 
 def _zygote(fd: int) -> None:
     """Import what pages share, then fork a page process per request ({"start": .., "plan": ..} with the page's
-    stdout and stderr, or {"wait": pid}), on a socket whose every message is one request or one answer."""
+    stdout and stderr, {"wait": pid}, or {"facts": true}), on a socket whose every message is one request or one
+    answer."""
     for name in PRELOAD:
         try:
             __import__(name)
@@ -210,6 +211,13 @@ def _zygote(fd: int) -> None:
         if "wait" in request:
             within = min(float(request["within"]), REAP_WAIT)
             requests.send(json.dumps(_exit_code(request["wait"], within, ended)).encode())
+            continue
+        if "facts" in request:  # asked of a copy, which answers and ends: CUDA must not start in the zygote
+            copy = os.fork()
+            if copy == 0:
+                requests.send(json.dumps(target.machine_facts()).encode())
+                os._exit(0)
+            os.waitpid(copy, 0)
             continue
         pid = os.fork()
         if pid == 0:

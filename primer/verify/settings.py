@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from primer.environments import REFERENCE
 
+from .process import Launcher
 from .rewrite import OutputRewriter
 from .target import Target
 
@@ -32,6 +33,7 @@ class Settings:
 
     @functools.cached_property
     def target(self) -> Target:
-        """The environment and this machine's facts; found on first use (it imports torch), so that a run that
-        checks no page (xdist's main process, a test of the harness) does not pay for it."""
-        return Target.here(self.environment)
+        """The environment and this machine's facts; found on first use, so that a run that checks no page (xdist's
+        main process) does not pay for them, and asked of the zygote where there is one, so that this process
+        need not import torch too (a one-page check imports it once)."""
+        return Target.of(self.environment, Launcher.shared(self.hash_seed).facts())

@@ -23,15 +23,13 @@ class Target:
     platform: str = "linux"  # sys.platform, which selects an Output block for a platform (data-platform)
 
     @classmethod
-    def here(cls, environment: str = environments.REFERENCE) -> Target:
-        """This interpreter, in the named environment."""
+    def of(cls, environment: str, facts: dict) -> Target:
+        """The machine whose facts are given (`machine_facts`, from the interpreter that runs the pages), in the
+        named environment."""
         if environment not in environments.names():
             raise ValueError(f"{environment!r} names no environment; declared: {', '.join(environments.names())}")
-        import torch
-
-        cuda = torch.cuda.is_available()
-        accelerator = cuda or torch.backends.mps.is_available()
-        return cls(environment, accelerator, cuda, torch.__version__, platform.python_version(), sys.platform)
+        accelerator = facts["cuda"] or facts["mps"]
+        return cls(environment, accelerator, facts["cuda"], facts["torch"], facts["python"], facts["platform"])
 
     def runs(self, needs: str | None) -> bool:
         """Whether a block that needs `cuda` (an NVIDIA GPU) or `no-cuda` (none: a CPU command) runs here."""
@@ -40,6 +38,20 @@ class Target:
     @property
     def in_reference(self) -> bool:
         return self.environment == environments.REFERENCE
+
+
+def machine_facts() -> dict:
+    """What this interpreter's torch finds. It initializes CUDA where there is a GPU, so the zygote asks a copy of
+    itself: its page processes fork from it, and CUDA does not survive a fork."""
+    import torch
+
+    return {
+        "cuda": torch.cuda.is_available(),
+        "mps": torch.backends.mps.is_available(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "platform": sys.platform,
+    }
 
 
 REFERENCE = Target()  # what the generators use: the outputs the pages show are the reference's
