@@ -181,7 +181,8 @@ def test_output_that_depends_on_chance_fails_the_perturbed_run(project, code):
     page = write_page(project, python(code, ""))
     run(project, "--update-outputs")[0].assert_outcomes(passed=1)
     assert "title=" in page.read_text()
-    run(project, "--perturb")[0].assert_outcomes(failed=1)
+    # A fixed seed: deterministic (a random one keeps a set's order once in 120 runs), and one zygote for all cases.
+    run(project, "--perturb=7")[0].assert_outcomes(failed=1)
 
 
 def test_output_with_carriage_returns_and_line_separators_is_shown_and_rewritten_as_compared(project):
