@@ -48,16 +48,6 @@ def test_the_main_device_choice_uses_only_apis_that_torch_2_0_has():
     assert used == {"torch.cuda.is_available", "torch.backends.mps.is_available", "torch.device"}
 
 
-@pytest.mark.parametrize(
-    ("cuda", "mps", "expected"),
-    [(True, False, "cuda"), (True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")],
-)
-def test_choose_device_prefers_cuda_then_mps_then_the_cpu(monkeypatch, cuda, mps, expected):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-    assert devices.choose_device() == torch.device(expected)
-
-
 def test_the_device_chosen_on_this_machine_holds_a_tensor():
     assert torch.ones(2, device=devices.choose_device()).sum().item() == 2
 
