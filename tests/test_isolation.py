@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import dependencies
+from tests import dependencies, hostile
 from tests.small_project import FENCE, run, write_page
 
 TIMEOUT = "--block-timeout=1"  # for the blocks that never end: a second of a core each
@@ -325,13 +325,7 @@ def test_a_file_a_page_leaves_in_the_temp_folder_is_not_there_for_the_next(proje
 
 
 def test_half_a_message_from_the_page_ends_its_page_in_bounded_time(project):
-    code = (  # found among the process's descriptors, as page code can
-        "import os, socket, struct, time\n\nfor fd in range(3, 64):\n    try:\n"
-        "        found = socket.socket(fileno=os.dup(fd))\n    except OSError:\n        continue\n"
-        "    if found.family == socket.AF_INET:\n        found.sendall(struct.pack('!Q', 1000) + b'{')\n\n"
-        "time.sleep(600)\n"
-    )
-    write_page(project, python(code), python("print(1)\n", "1\n"))
+    write_page(project, python(hostile.HALF_A_MESSAGE), python("print(1)\n", "1\n"))
     result, out, seconds = timed(project, TIMEOUT)
     result.assert_outcomes(failed=2)
     assert seconds < 20
@@ -350,25 +344,21 @@ def test_a_page_that_stops_the_zygote_ends_no_other_page(project):
 
 
 def test_what_a_block_printed_cannot_be_forged_by_patching_the_page_process(project):
-    forge = (
-        "import sys\n\nrun = sys.modules['primer.verify.run']\nreport = run.PageSession.run\n"
-        "run.PageSession.run = lambda self, code: (report(self, code), sys.stdout.flush())[0]\n"
-    )
-    write_page(project, python(forge), python("print(2 + 2)\n", "5\n"))
+    write_page(project, python(hostile.FORGED_RUNNER), python("print(2 + 2)\n", "5\n"))
     result, out, _ = timed(project)
     result.assert_outcomes(passed=1, failed=1)
     assert "-5\n+4" in out
 
 
 def test_a_crash_keeps_what_was_printed_before_it(project):
-    write_page(project, python("print('before the crash')\nimport os\n\nos._exit(1)\n"))
+    write_page(project, python(hostile.CRASH_AFTER_PRINTING))
     result, out, _ = timed(project)
     result.assert_outcomes(failed=1)
     assert "the page's process ended (exit code 1) while it ran this block" in out and "before the crash" in out
 
 
 def test_a_pipe_does_not_hide_a_commands_failure(project):
-    write_page(project, console("python -c 'import sys; sys.exit(3)' | cat"))
+    write_page(project, console(hostile.CRASH_BEHIND_A_PIPE))
     result, out, _ = timed(project)
     result.assert_outcomes(failed=1)
     assert "exited with 3" in out

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests import hostile
 from tests.project_copy import copy_project
 
 TIMEOUT = 300  # seconds for one fault's tests
@@ -304,11 +305,9 @@ def console_line_with_another_prompt(project: Path) -> list[str]:
 
 def report_forged_by_the_page(project: Path) -> list[str]:
     """Capturing: page code patches the page process's runner; what reached stdout is still what is compared."""
-    forge = (
-        "import sys\n\nrun = sys.modules['primer.verify.run']\nreport = run.PageSession.run\n"
-        "run.PageSession.run = lambda self, code: report(self, code)\n"
+    page = fault_page(
+        project, "forged", python_fence(hostile.FORGED_RUNNER) + "\n" + python_fence("print(2 + 2)\n", "5\n")
     )
-    page = fault_page(project, "forged", python_fence(forge) + "\n" + python_fence("print(2 + 2)\n", "5\n"))
     return [f"{page}:11 (code: {page}:12-12): the Output block differs"]
 
 
@@ -336,23 +335,17 @@ def file_left_for_the_next_page(project: Path) -> list[str]:
 
 def half_a_message(project: Path) -> list[str]:
     """Running: a page process that sends half a message and stops ends its page within the block's limit."""
-    code = (
-        "import os, socket, struct, time\n\nfor fd in range(3, 64):\n    try:\n"
-        "        found = socket.socket(fileno=os.dup(fd))\n    except OSError:\n        continue\n"
-        "    if found.family == socket.AF_INET:\n        found.sendall(struct.pack('!Q', 1000) + b'{')\n\n"
-        "time.sleep(600)\n"
-    )
-    page = fault_page(project, "half", python_fence(code))
+    page = fault_page(project, "half", python_fence(hostile.HALF_A_MESSAGE))
     return [f"{page}:3 (code: {page}:4-14): did not finish within 5 s"]
 
 
 def crash_behind_a_pipe(project: Path) -> list[str]:
-    page = fault_page(project, "pipe", "```console\n$ python -c 'import sys; sys.exit(3)' | cat\n```\n")
-    return [f"{page}:3: `python -c 'import sys; sys.exit(3)' | cat` exited with 3"]
+    page = fault_page(project, "pipe", f"```console\n$ {hostile.CRASH_BEHIND_A_PIPE}\n```\n")
+    return [f"{page}:3: `{hostile.CRASH_BEHIND_A_PIPE}` exited with 3"]
 
 
 def crash_after_printing(project: Path) -> list[str]:
-    page = fault_page(project, "crash", python_fence("print('before the crash')\nimport os\n\nos._exit(1)\n"))
+    page = fault_page(project, "crash", python_fence(hostile.CRASH_AFTER_PRINTING))
     return [f"{page}:3 (code: {page}:4-7): the page's process ended (exit code 1)", "before the crash"]
 
 
