@@ -21,11 +21,12 @@ from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
 from sybil import Document, Region
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
+from primer import lock
 from primer.environments import names as environment_names
 
 PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3"})
 CONSOLE_LANGUAGES = frozenset(BashSessionLexer.aliases)  # shell sessions whose `$ ` commands are run
-PLATFORMS = ("linux", "darwin", "win32")  # sys.platform of the systems uv.lock is locked for
+PLATFORMS = tuple(dict.fromkeys(platform.sys_platform for platform in lock.PLATFORMS))  # what uv.lock is locked for
 RECORDED_ON = "linux"  # the platform the reference outputs are recorded on, which the generated notebooks show
 OUTPUT_TITLE = "Output"
 STDERR_TITLE = "Output (stderr)"  # what the code writes to stderr, warnings included, under its Output block
