@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown.extensions.attr_list import get_attrs
 from pygments.lexers import get_lexer_by_name
-from pygments.lexers.python import PythonConsoleLexer, PythonLexer
+from pygments.lexers.python import Python2Lexer, PythonConsoleLexer, PythonLexer
 from pygments.lexers.shell import BashSessionLexer, ShellSessionBaseLexer
 from pygments.util import ClassNotFound
 from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
@@ -68,11 +68,20 @@ def unrunnable(language: str) -> str | None:
         return None
     if isinstance(lexer, PythonConsoleLexer):
         return "a Python console session (>>>), which the checks do not run: show it as a python block"
-    if isinstance(lexer, PythonLexer):
+    if isinstance(lexer, (PythonLexer, Python2Lexer)):
         return f"Python the checks do not run: write the fence as python, not {language}"
     if isinstance(lexer, ShellSessionBaseLexer):
         return f"a {language} session, which the checks do not run: show commands as a console block ($ )"
     return None
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A content tab: its group (numbered in page order), its place in the group, its label."""
+
+    group: int
+    index: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,7 @@ class Fence:
     first_line: int  # 0-based lines of the opening and the closing fence in the expanded page
     last_line: int
     indent: str  # what the fence is indented by (inside a tab or an admonition)
+    tab: Tab | None = None  # the content tab it is in (pymdownx.tabbed), the innermost
 
     @property
     def source_line(self) -> int:
@@ -145,6 +155,7 @@ class CodeBlock:
 
     code: Fence
     shown: tuple[Fence, ...]
+    alternative: Tab | None = None  # the tab it is in, where the tabs hold alternative code (CUDA, MPS, CPU)
 
     def output(self, environment: str, platform: str = RECORDED_ON) -> Fence | None:
         """The Output block an environment's stdout (and error) is compared with, on a platform."""
@@ -220,32 +231,26 @@ class ConsoleBlock(CodeBlock):
 
 
 @dataclass(frozen=True)
-class OrphanOutput:
-    """An Output (or Output (stderr)) block that does not sit right under a Python block: nothing printed it."""
-
-    fence: Fence
-
-
-@dataclass(frozen=True)
-class Unrunnable:
-    """A block a reader takes for code the checks run, in a language they cannot run (`pycon`, `ps1con`)."""
+class Refused:
+    """A block that fails whatever runs, and why: an Output block nothing printed, one that is misnamed, a block
+    that reads as output and is not compared, code in a language the checks cannot run."""
 
     fence: Fence
     why: str
 
 
-@dataclass(frozen=True)
-class MisnamedOutput:
-    """A block a reader takes for an Output block that is not exactly one (`Output\u200b`, `output`, `Outputs`)."""
-
-    fence: Fence
+_TAB = re.compile(r'^(?P<indent>[ ]*)===(?P<flags>[!+]*)[ ]+"(?P<label>[^"]*)"[ ]*$')  # pymdownx.tabbed
+_FOLD = re.compile(r"^[ ]*\?\?\?\+?[ ]")  # pymdownx.details: a folded block
+# Languages a reader takes for printed text: a block in one of them right under code reads as its output.
+TEXT_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "output", "pytb", "py3tb"})
 
 
 @dataclass
 class Fences:
     lexer: RawFencedCodeBlockLexer = field(default_factory=lambda: RawFencedCodeBlockLexer(info_pattern=_INFO))
 
-    def __call__(self, document: Document) -> Iterator[Fence]:
+    def __call__(self, document: Document) -> list[Fence]:
+        fences = []
         for region in self.lexer(document):
             language, attributes = parse_info(region.lexemes["info"])
             source = region.lexemes["source"]
@@ -253,36 +258,101 @@ class Fences:
             last_line = document.text.count("\n", 0, region.end - 1)
             opening = document.text[region.start : document.text.find("\n", region.start)]  # starts at its line
             indent = opening[: len(opening) - len(opening.lstrip(" \t"))]
-            yield Fence(language, attributes, str(source), region.start, region.end, first_line, last_line, indent)
+            fences.append(
+                Fence(language, attributes, str(source), region.start, region.end, first_line, last_line, indent)
+            )
+        return _in_tabs(document.text.split("\n"), fences)
 
 
-Block = PythonBlock | ConsoleBlock | OrphanOutput | MisnamedOutput | Unrunnable
+def _in_tabs(lines: list[str], fences: list[Fence]) -> list[Fence]:
+    """Each fence with the innermost content tab it is in: a tab holds the lines indented under its `=== "label"`
+    line; tabs one right after another at one indent are one group, unless `===!` starts a new one."""
+    at = {fence.first_line: fence for fence in fences}
+    open_tabs: list[tuple[int, Tab]] = []  # (indent, tab), innermost last
+    groups, placed, number = 0, [], 0
+    while number < len(lines):
+        line, fence = lines[number], at.get(number)
+        if line.strip():
+            indent = len(line) - len(line.lstrip(" "))
+            marker = _TAB.match(line)
+            closed = None
+            while open_tabs and open_tabs[-1][0] >= indent:
+                closed = open_tabs.pop()
+            if marker:
+                sibling = closed and closed[0] == indent and "!" not in marker["flags"]
+                tab = Tab(closed[1].group, closed[1].index + 1, marker["label"]) if sibling else Tab(groups, 0, "")
+                groups += not sibling
+                open_tabs.append((indent, Tab(tab.group, tab.index, marker["label"])))
+        if fence:
+            placed.append(replace(fence, tab=open_tabs[-1][1] if open_tabs else None))
+            number = fence.last_line
+        number += 1
+    return placed
+
+
+def _between(text: str, end: int, start: int) -> bool:
+    """Whether only blank lines, and lines that open content tabs or folded blocks, lie between two fences."""
+    lines = text[end:start].split("\n")
+    return not lines[0].strip() and all(not line.strip() or _TAB.match(line) or _FOLD.match(line) for line in lines[1:])
+
+
+Block = PythonBlock | ConsoleBlock | Refused
 
 
 def example_blocks(document: Document) -> Iterable[Block]:
-    """Pair each Python or console fence with the Output fences directly under it (only blank lines between)."""
-    fences = list(Fences()(document))
+    """Pair each Python or console fence with the Output fences shown right under it (only blank lines, or lines
+    that open content tabs or folded blocks, between). Tabs that hold only Output blocks are variants of one
+    output, each labelled with its block's title; tabs that hold code are alternatives (CodeBlock.alternative)."""
+    fences = Fences()(document)
+    variants = {fence.tab.group for fence in fences if fence.tab} - {
+        fence.tab.group for fence in fences if fence.tab and not fence.is_output
+    }
     paired: set[int] = set()
     for index, fence in enumerate(fences):
+        if index in paired:
+            continue
         if fence.misnamed:
-            yield MisnamedOutput(fence)
-            continue
-        if why := unrunnable(fence.language):
-            yield Unrunnable(fence, why)
-            continue
-        if fence.language not in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
-            if fence.is_output and index not in paired:
-                yield OrphanOutput(fence)
-            continue
-        shown, end = [], fence.end
-        for following in fences[index + 1 :]:
-            if following.misnamed or not following.is_output or document.text[end : following.start].strip():
-                break
-            paired.add(index + 1 + len(shown))
-            shown.append(following)
-            end = following.end
-        kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
-        yield kind(fence, tuple(shown))
+            yield Refused(
+                fence,
+                f"a block titled {fence.title!r} reads as an Output block, and is not one: title it exactly "
+                f'"{OUTPUT_TITLE}" (or "{STDERR_TITLE}", "{OUTPUT_TITLE} with ..."), without invisible characters',
+            )
+        elif why := unrunnable(fence.language):
+            yield Refused(fence, why)
+        elif fence.language in PYTHON_LANGUAGES | CONSOLE_LANGUAGES:
+            alternative = fence.tab if fence.tab and fence.tab.group not in variants else None
+            shown, end = [], fence.end
+            for following in fences[index + 1 :]:
+                # Under the code: outside tabs, in its own tab, or in a group of output variants.
+                under = following.tab in (None, fence.tab) or following.tab.group in variants
+                if not (under and _between(document.text, end, following.start)):
+                    break
+                paired.add(fences.index(following))
+                if following.misnamed or following.language not in TEXT_LANGUAGES:
+                    paired.discard(fences.index(following))
+                    break
+                if not following.is_output:
+                    yield Refused(
+                        following,
+                        f'a text block right under code reads as its output, but only a block titled "{OUTPUT_TITLE}" '
+                        "is compared: title it so (`--update-outputs` fills it in), or put a sentence between",
+                    )
+                    break
+                if following.tab and following.tab.group in variants and following.tab.label != following.title:
+                    yield Refused(
+                        following,
+                        f"the tab labelled {following.tab.label!r} holds a block titled {following.title!r}: label "
+                        "each tab of output variants with its block's title",
+                    )
+                    break
+                shown.append(following)
+                end = following.end
+            kind = PythonBlock if fence.language in PYTHON_LANGUAGES else ConsoleBlock
+            yield kind(fence, tuple(shown), alternative)
+        elif fence.is_output:
+            yield Refused(
+                fence, "an Output block must sit directly under the block that prints it; nothing printed this one"
+            )
 
 
 def regions(document: Document, evaluator) -> Iterator[Region]:

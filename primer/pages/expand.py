@@ -91,6 +91,7 @@ class _TracingSnippets(IncludesStayInside):
     def __init__(self, config: dict, md: markdown.Markdown, root: Path) -> None:
         super().__init__(config, md)
         self.root = root
+        self.read: list[tuple[str, list[str], list[int]]] = []  # each file's lines, for an include's error
 
     def relative(self, path: str) -> str:
         return Path(path).resolve().relative_to(self.root).as_posix()
@@ -99,6 +100,7 @@ class _TracingSnippets(IncludesStayInside):
         # Include directives must stay untagged or the preprocessor would no longer see them; blank
         # lines stay untagged so that dedenting ignores them, as it does for the site.
         mask = self.get_syntax_mask(lines, is_section=is_section)
+        self.read.append((path, lines, numbers))
         return [
             line if notation or not line.strip() else _tag(line, path, number)
             for line, number, notation in zip(lines, numbers, mask)
@@ -143,7 +145,7 @@ def expand_page(page: Path, config_file: Path) -> ExpandedPage:
     try:
         expanded = preprocessor.run(tagged)
     except SnippetMissingError as error:
-        raise IncludeError(f"{page_path}:{_line_naming(lines, str(error))}: {error}") from None
+        raise IncludeError(f"{_directive(preprocessor.read, str(error))}: {error}") from None
 
     text_lines: list[str] = []
     origins: list[Origin] = []
@@ -159,13 +161,15 @@ def expand_page(page: Path, config_file: Path) -> ExpandedPage:
     return ExpandedPage("\n".join(text_lines), origins)
 
 
-def _line_naming(lines: list[str], message: str) -> int | str:
-    """The page line of the include directive that a pymdownx.snippets error message quotes."""
+def _directive(read: list[tuple[str, list[str], list[int]]], message: str) -> str:
+    """`file:line` of the include directive that a pymdownx.snippets error message quotes, in the page or in a
+    file it includes."""
     quoted = re.search(r"'([^']+)'", message)
-    for number, line in enumerate(lines, 1):
-        if quoted and "--8<--" in line and quoted[1] in line:
-            return number
-    return "?"
+    for path, lines, numbers in read:
+        for line, number in zip(lines, numbers):
+            if quoted and "--8<--" in line and quoted[1] in line:
+                return f"{path}:{number}"
+    return read[0][0]
 
 
 def include(target: str, config_file: Path) -> str:

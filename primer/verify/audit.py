@@ -1,56 +1,33 @@
-"""Audit hooks (PEP 578) for the code a page runs: writes into the project are refused, and the scripts that
-Python processes run are recorded. Standard library only: the Python processes a console block starts load
-this file by its path (see install), whatever they import otherwise."""
+"""Audit hooks (PEP 578) for the code a page runs, in its process and in every Python process its console
+commands start (through SITECUSTOMIZE): connections reach this machine only, and the scripts that Python processes
+run are recorded. Standard library only: those processes load this file by its path, whatever they import."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 
-# The audit events that write to a path, with the positions of the paths they write in their arguments.
-WRITES = {
-    "open": (0,),
-    "os.remove": (0,),
-    "os.rename": (0, 1),
-    "os.rmdir": (0,),
-    "os.mkdir": (0,),
-    "os.symlink": (1,),
-    "os.link": (1,),
-    "os.truncate": (0,),
-    "os.chmod": (0,),
-    "os.utime": (0,),
-    "shutil.rmtree": (0,),
-    "shutil.copyfile": (1,),
-}
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+LOCAL_HOSTS = {None, "", "localhost", b"localhost"}
 
 
-class ProjectWrites:
-    """Refuses every write into the project's folder: page code works in its scratch directory, as a reader's
-    does in a folder of their own, and cannot change the pages or snippets that the checks read."""
-
-    def __init__(self, root: str, scratch: str) -> None:
-        self.root = os.path.realpath(root) + os.sep
-        self.scratch = os.path.realpath(scratch) + os.sep  # inside the project where the perturbed run finds no tmpfs
-
-    def __call__(self, event: str, args: tuple) -> None:
-        positions = WRITES.get(event)
-        if positions is None or (event == "open" and not _opens_for_writing(args)):
+def local_network_only(event: str, args: tuple) -> None:
+    """No example needs the network; the DDP examples talk over loopback, which stays open. A page that connects
+    elsewhere fails, saying so, rather than depending on a network a reader's machine may not have."""
+    if event == "socket.getaddrinfo":
+        host = args[0]
+    elif event in ("socket.connect", "socket.sendto") and isinstance(args[1], tuple):
+        host = args[1][0]
+    else:
+        return
+    if host in LOCAL_HOSTS:
+        return
+    try:
+        if ipaddress.ip_address(os.fsdecode(host) if isinstance(host, bytes) else host).is_loopback:
             return
-        for position in positions:
-            path = args[position] if position < len(args) else None
-            if isinstance(path, (str, bytes, os.PathLike)):
-                real = os.path.realpath(os.fsdecode(path))
-                inside = (real + os.sep).startswith(self.root) and not (real + os.sep).startswith(self.scratch)
-                if inside and f"{os.sep}__pycache__{os.sep}" not in real:
-                    raise PermissionError(f"page code may not write into the project: {real}")
-
-
-def _opens_for_writing(args: tuple) -> bool:
-    mode, flags = (*args, None, None)[1:3]
-    return bool(isinstance(mode, str) and set(mode) & set("wax+")) or bool(
-        isinstance(flags, int) and flags & _WRITE_FLAGS
-    )
+    except ValueError:
+        pass
+    raise PermissionError(f"a page may connect only to this machine (loopback), not to {host!r}")
 
 
 class ScriptRuns:
@@ -72,8 +49,8 @@ class ScriptRuns:
 
 
 def install() -> None:
-    """Install both hooks as the variables set by the harness for a console block's commands say."""
-    sys.addaudithook(ProjectWrites(os.environ["PRIMER_PROJECT"], os.environ["PRIMER_SCRATCH"]))
+    """Install both hooks, as the variables the harness sets for a console block's commands say."""
+    sys.addaudithook(local_network_only)
     sys.addaudithook(ScriptRuns(os.environ["PRIMER_RAN_LOG"]))
 
 

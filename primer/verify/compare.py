@@ -28,10 +28,10 @@ class Comparison:
             return (
                 f"{self.where} raised {run.error.name}, which ends a reader's script or session:\n{run.error.traceback}"
             )
-        if run.threads:
+        if run.left:
             return (
-                f"{self.where} left threads running ({', '.join(run.threads)}): a reader's script would not end. "
-                "Join them, or make them daemon threads."
+                f"{self.where} left {', '.join(run.left)} running: what it prints later would show under another "
+                "block, and a reader's script might not end. Join or wait for it before the block ends."
             )
         problems = [self.stream("output", run.output, run.error), self.stream("stderr", run.stderr, None)]
         return "\n".join(problem for problem in problems if problem) or None

@@ -3,21 +3,20 @@
 Output is compared exactly. The only exception is a value that honestly differs where the code runs; an
 Output block names the rule that covers it (``data-varies="torch-version"``), the page shows the value its
 environment's run printed, and where the rule's value truly varies, only that value may differ, and only into
-another value of the same kind. Everywhere else it stays exact: on the machine its environment's record
-describes, for every rule but a run-to-run one.
+another value of the same kind. Everywhere else it stays exact: where the running torch and Python are those the
+block shows, for every rule but a run-to-run one. Nothing here reads the matrix's records: a check depends on the
+project's files and the running environment only.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from primer import records
-from primer.environments import REFERENCE
+from primer.environments import REFERENCE, locked_versions
 from primer.pages.expand import TAB_LENGTH
 
 from .target import Target
@@ -25,33 +24,36 @@ from .target import Target
 
 @dataclass(frozen=True)
 class Rule:
-    """A value that truly varies: what any value of it looks like, and where it varies. A rule with `recorded`
-    frees only the value the block's environment recorded (its record's machine facts): torch's version, not
-    NumPy's beside it."""
+    """A value that truly varies: what any value of it looks like, and where it varies. A rule with `running` frees
+    only a value the block shows that differs from the running one (a block that shows this machine's torch is
+    exact); with `shown`, only the value the block's environment pins in uv.lock (torch's, not NumPy's beside it)."""
 
     pattern: str
-    varies_at: Callable[[Target, dict], bool]  # given where the pages run and the recorded machine facts
-    recorded: str | None = None  # the key of its value in a record's machine facts
+    varies_at: Callable[[Target], bool] = lambda target: True
+    running: Callable[[Target], str] | None = None
+    shown: Callable[[str], str | None] | None = None  # given the block's environment, the value it pins
+
+
+def _locked_torch(environment: str) -> str | None:
+    """The torch uv.lock pins for an environment, with any local build (+cu130, +cpu) the platform's wheel adds."""
+    version = locked_versions(environment).get("torch", "")
+    return re.escape(version) + r"(?:\+[0-9A-Za-z.]+)?" if version else None
 
 
 _TOKEN = r"(?<![\w.+]){}(?![\w+])"  # a value stands alone: not the end of a longer number or word
 RULES: dict[str, Rule] = {
     # torch.__version__, e.g. 2.13.0+cu130 or 2.13.0: fixed by each environment's lock and the platform's wheel
     "torch-version": Rule(
-        _TOKEN.format(r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z]+)*"),
-        lambda target, recorded: target.torch != recorded["torch"],
-        recorded="torch",
+        r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z]+)*", running=lambda target: target.torch, shown=_locked_torch
     ),
     # platform.python_version(), e.g. 3.11.7: whichever Python 3.11+ runs the examples
-    "python-version": Rule(
-        _TOKEN.format(r"3\.\d+\.\d+"), lambda target, recorded: target.python != recorded["python"], recorded="python"
-    ),
+    "python-version": Rule(r"3\.\d+\.\d+", running=lambda target: target.python),
     # a measured duration, e.g. 0.0123 s or 12.3 ms: differs from run to run
-    "duration": Rule(_TOKEN.format(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)"), lambda target, recorded: True),
+    "duration": Rule(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)"),
     # whether the machine has a GPU, e.g. torch.cuda.is_available()
-    "availability": Rule(r"\b(?:True|False)\b", lambda target, recorded: target.accelerator),
+    "availability": Rule(r"\b(?:True|False)\b", lambda target: target.accelerator),
     # the kind of device code picks, which is the CPU unless the machine has a GPU
-    "device-type": Rule(r"\b(?:cpu|cuda|mps)\b", lambda target, recorded: target.accelerator),
+    "device-type": Rule(r"\b(?:cpu|cuda|mps)\b", lambda target: target.accelerator),
 }
 
 
@@ -63,28 +65,23 @@ class UselessRuleError(RuleError):
     pass
 
 
-@functools.cache
-def recorded_machine(environment: str) -> dict:
-    """The machine facts the environment's record holds (matrix/ENV.json): what its Output blocks were printed by."""
-    return records.load()[environment]["machine"]
-
-
-def tolerant_pattern(expected: str, rules: list[str], target: Target, recorded_in: str = REFERENCE) -> re.Pattern[str]:
-    """A pattern that matches `expected`, letting only the spans the named rules free vary, and only those rules
-    whose values vary where this process runs; `recorded_in`: the environment whose run the block shows."""
+def tolerant_pattern(expected: str, rules: list[str], target: Target, environment: str = REFERENCE) -> re.Pattern[str]:
+    """A pattern that matches `expected`, letting only the spans the named rules free vary, and only where they
+    vary for this process; `environment`: the one whose run the block shows."""
     varying = []
     for name in rules:
         if name not in RULES:
             raise RuleError(f"unknown varies rule {name!r}; known rules: {', '.join(sorted(RULES))}")
         rule = RULES[name]
-        recorded = recorded_machine(recorded_in)
-        # What the rule frees in this block: the recorded value where it has one, else any value of its kind.
-        frees = _TOKEN.format(re.escape(recorded[rule.recorded])) if rule.recorded else rule.pattern
-        if not re.search(frees, expected):
-            shown = f"the {recorded_in} record's {recorded[rule.recorded]}" if rule.recorded else "its values"
-            raise UselessRuleError(f"varies rule {name!r} matches nothing in the shown output ({shown}); remove it")
-        if rule.varies_at(target, recorded):
-            varying.append((frees, rule.pattern))
+        shown = (rule.shown and rule.shown(environment)) or rule.pattern
+        values = {match.group() for match in re.finditer(_TOKEN.format(shown), expected)}
+        if not values:
+            raise UselessRuleError(f"varies rule {name!r} matches nothing in the shown output; remove it")
+        if rule.running:
+            values.discard(rule.running(target))
+        elif not rule.varies_at(target):
+            values = set()
+        varying += [(_TOKEN.format(re.escape(value)), rule.pattern) for value in sorted(values)]
     if not varying:
         return re.compile(re.escape(expected))
     frees = re.compile("|".join(f"(?:{spans})" for spans, _ in varying))
@@ -98,8 +95,8 @@ def tolerant_pattern(expected: str, rules: list[str], target: Target, recorded_i
     return re.compile("".join(parts))
 
 
-def matches(expected: str, actual: str, rules: list[str], target: Target, recorded_in: str = REFERENCE) -> bool:
-    return tolerant_pattern(expected, rules, target, recorded_in).fullmatch(actual) is not None
+def matches(expected: str, actual: str, rules: list[str], target: Target, environment: str = REFERENCE) -> bool:
+    return tolerant_pattern(expected, rules, target, environment).fullmatch(actual) is not None
 
 
 _STYLE = re.compile(r"\x1b\[[0-9;]*m")  # a terminal's colours and bold (SGR): shown as plain text
@@ -129,17 +126,27 @@ def _visible(character: str) -> str:
     return character.encode("unicode_escape").decode("ascii")
 
 
+DIFF_LINES = 2000  # lines a diff compares at most; past that it shows the first difference and what is around it
+
+
 def diff(expected: str, actual: str) -> str:
-    """A unified diff; lines that differ only in what cannot be seen (spaces, tabs) are shown again, as repr."""
-    lines = list(
-        difflib.unified_diff(
-            expected.split("\n"), actual.split("\n"), "shown on the page", "printed by the code", lineterm=""
-        )
-    )
+    """A unified diff, in bounded time; lines that look alike (they differ in spaces, tabs or how a character is
+    composed, NFC against NFD) are shown again as code points."""
+    old, new, note = expected.split("\n"), actual.split("\n"), []
+    if len(old) + len(new) > DIFF_LINES:  # difflib takes quadratic time
+        first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+        start = max(first - 10, 0)
+        note = [f"(the block shows {len(old)} lines, the code printed {len(new)}: the diff starts at line {start + 1})"]
+        old, new = old[start : first + 40], new[start : first + 40]
+    lines = note + list(difflib.unified_diff(old, new, "shown on the page", "printed by the code", lineterm=""))
     removed = [line[1:] for line in lines if line.startswith("-") and not line.startswith("---")]
     added = [line[1:] for line in lines if line.startswith("+") and not line.startswith("+++")]
-    alike = [(old, new) for old, new in zip(removed, added) if old.split() == new.split()]
+    alike = [(a, b) for a, b in zip(removed, added) if a.split() == b.split() or _nfc(a) == _nfc(b)]
     if alike:
-        lines.append("These lines differ only in spaces, tabs or line ends:")
-        lines += [f"  shown:   {old!r}\n  printed: {new!r}" for old, new in alike]
+        lines.append("These lines look alike; they differ in spaces, tabs or how characters are composed:")
+        lines += [f"  shown:   {a!a}\n  printed: {b!a}" for a, b in alike]
     return "\n".join(lines)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

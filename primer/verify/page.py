@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import marshal
+import os
 import shlex
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,6 @@ from primer.pages.expand import IncludeError, Origin, expand_page, location
 from .compare import Comparison
 from .console import run_commands
 from .process import Launcher, PageProcess, PageProcessError
-from .sandbox import Fingerprint
 from .settings import Settings
 
 CONFIG_NAME = "mkdocs.yml"
@@ -26,6 +27,7 @@ CONFIG_NAME = "mkdocs.yml"
 NEEDS = {None: "", "cuda": "with an NVIDIA GPU", "no-cuda": "without an NVIDIA GPU"}
 _PROCESS = "__page_process__"  # where a page's PageProcess is kept in its sybil namespace
 _PAGE = "__page__"  # and the page's path, for its teardown
+_FILES = "__project_files__"  # and the project's files as the page found them
 
 
 def _config_for(page: Path) -> Path:
@@ -97,7 +99,6 @@ class PageChecks:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.launcher = Launcher.shared(settings.hash_seed)
-        self._fingerprint: Fingerprint | None = None  # without a sandbox: the project as the last page left it
 
     def parse(self, document: RenderedPage) -> Iterator[Region]:
         """The page's blocks as the checks read them, each held to the site's reading of the page."""
@@ -118,17 +119,20 @@ class PageChecks:
             yield Region(len(document.text), len(document.text), ShownOnly(after), self.check)
 
     def setup(self, namespace: dict) -> None:
-        if not self.settings.sandbox and self._fingerprint is None:
-            self._fingerprint = Fingerprint(str(namespace[_PAGE][0]))
+        namespace[_FILES] = project_files(namespace[_PAGE][0])
         namespace[_PROCESS] = PageProcess(self.launcher, self.settings)
 
     def teardown(self, namespace: dict) -> None:
-        namespace.pop(_PROCESS).close()
-        if self._fingerprint and (changed := self._fingerprint.changed()):
+        page = namespace[_PAGE][1]
+        late = namespace.pop(_PROCESS).close()
+        before, after = namespace.pop(_FILES), project_files(namespace[_PAGE][0])
+        if changed := sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path)):
             raise AssertionError(
-                f"{namespace[_PAGE][1]}: while this page ran, the project's files changed, which page code may "
-                f"not do (no sandbox here, so they could be written): {', '.join(changed[:20])}"
+                f"{page}: while this page ran, these files of the project changed: {', '.join(changed[:20])}. Page "
+                "code works in its own scratch folder (the current directory), as a reader's does."
             )
+        if late:
+            raise AssertionError(f"{page}: printed after its last block, where no Output block shows it:\n{late}")
 
     def check(self, example: Example) -> str | None:
         document: RenderedPage = example.document
@@ -147,25 +151,16 @@ class PageChecks:
                 f"{what}, which no check reads"
                 for fence, what in block.after
             )
-        if isinstance(block, blocks.Unrunnable):
+        if isinstance(block, blocks.Refused):
             return f"{document.origin(block.fence.first_line)}: {block.why}"
-        if isinstance(block, blocks.OrphanOutput):
-            return (
-                f"{document.origin(block.fence.first_line)}: an Output block must sit directly under the Python "
-                "block that prints it; nothing printed this one."
-            )
-        if isinstance(block, blocks.MisnamedOutput):
-            return (
-                f"{document.origin(block.fence.first_line)}: a block titled {block.fence.attributes['title']!r} reads "
-                f'as an Output block, and is not one: title it exactly "{blocks.OUTPUT_TITLE}" (or '
-                f'"{blocks.STDERR_TITLE}", "{blocks.OUTPUT_TITLE} with ..."), without invisible characters'
-            )
         if block.code.needs not in NEEDS:
             return f"{document.origin(block.code.first_line)}: data-needs must be cuda or no-cuda"
         if not self.settings.target.runs(block.code.needs):
             pytest.skip(f"needs {block.code.needs}: it runs on a machine {NEEDS[block.code.needs]}")
         if isinstance(block, blocks.ConsoleBlock):
             return self._check_console(document, block, process)
+        if not block.code.source.strip():
+            return f"{document.origin(block.code.first_line)}: an empty code block (an include that selects nothing?)"
         try:
             codes, origins = _compile(document, block.code)
         except SyntaxError as error:
@@ -174,7 +169,7 @@ class PageChecks:
         if block.filename:
             return _save_file(document, block, where, process.scratch)
         try:
-            run = process.run(marshal.dumps(codes), document.root)
+            run = process.run(marshal.dumps(codes), document.root, block.alternative)
         except PageProcessError as error:
             return f"{where}: {error}"
         if run.displayed:
@@ -192,13 +187,7 @@ class PageChecks:
                 f"{block.stray_lines[0]!r} is another prompt, which the checks would not run, or output, which "
                 "belongs in the Output block under it, where it is compared"
             )
-        commands = run_commands(
-            block.commands,
-            process.folder,
-            document.root,
-            timeout=self.settings.timeout,
-            sandboxed=self.settings.sandbox,
-        )
+        commands = run_commands(block.commands, process.scratch, process.environ, timeout=self.settings.timeout)
         if commands.failure:
             return f"{where}: {commands.failure}"
         unrun = [
@@ -209,6 +198,30 @@ class PageChecks:
         if unrun:
             return f"{where}: names the file block(s) {', '.join(unrun)}, but no Python process ran them"
         return Comparison(document, block, where, self.settings)(commands.run)
+
+
+def project_files(root: Path) -> dict[str, tuple[int, int] | None]:
+    """The project's files as git lists them (tracked, and untracked but not ignored) and those of `.git` (its
+    objects and index aside, which git itself rewrites), each with its size and time of change: one cheap look,
+    not a walk of the environments. Outside a git checkout, `.git` is all there is to look at."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True
+        ).stdout.decode(errors="replace")
+    except OSError:
+        listed = ""
+    paths = [path for path in listed.split("\0") if path]
+    for folder, subfolders, files in os.walk(root / ".git"):
+        subfolders[:] = [name for name in subfolders if name != "objects"]
+        paths += [os.path.relpath(os.path.join(folder, name), root) for name in files if name != "index"]
+    state = {}
+    for path in paths:
+        try:
+            status = os.lstat(root / path)
+            state[path] = (status.st_size, status.st_mtime_ns)
+        except OSError:  # listed, and gone (deleted, not yet staged)
+            state[path] = None
+    return state
 
 
 def _files_named(block: blocks.ConsoleBlock) -> list[str]:

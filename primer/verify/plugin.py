@@ -1,6 +1,7 @@
 """pytest plugin: sybil runs the docs pages, pytest-codeblocks runs the README.
 
-- every `*.md` under `docs/` is expanded like the site and each of its blocks is run in page order, each page
+- every page under `docs/` (`*.md`, and the other Markdown extensions MkDocs builds) is expanded like the site
+  and each of its blocks is run in page order, each page
   in a process of its own, its printed output compared with the Output block under it;
 - `README.md` goes to pytest-codeblocks (its blocks are inline, and it is not part of the site);
 - `--update-outputs` rewrites Output blocks from the real run instead of failing on a difference;
@@ -20,12 +21,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from mkdocs.utils import markdown_extensions as PAGE_EXTENSIONS
 from pytest_codeblocks.plugin import MarkdownFile
 from sybil import Sybil
 
 from primer import environments
 
-from . import page, sandbox
+from . import page
 from .rewrite import OutputRewriter
 from .settings import BLOCK_TIMEOUT, Settings
 from .target import Target
@@ -56,11 +58,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SEED",
         help="the second run: another seed (random, or SEED to replay a run), another file system",
     )
-    group.addoption(
-        "--no-sandbox",
-        action="store_true",
-        help="run the pages without the Linux sandbox, as where the kernel forbids it (to test the fallback)",
-    )
     group.addoption("--summary-file", help="write the run's counts to this JSON file when it ends")
 
 
@@ -81,23 +78,13 @@ def _settings(config: pytest.Config) -> Settings:
         timeout=config.getoption("block_timeout"),
         perturb=perturb,
         scratch_in=_other_file_system() if perturb is not None else None,
-        sandbox=not config.getoption("no_sandbox") and sandbox.probe() is None,
     )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    """Said once, at the top of the run: the perturbed run's seed, and where pages run without a sandbox."""
-    settings = config.stash[_SETTINGS]
-    lines = []
-    if settings.perturb is not None:
-        lines.append(f"perturbed run: seed {settings.perturb} (replay it with --perturb={settings.perturb})")
-    if not settings.sandbox:
-        why = "--no-sandbox" if config.getoption("no_sandbox") else sandbox.probe()
-        lines.append(
-            f"pages run without a sandbox ({why}): page code is refused writes into the project by an audit hook, "
-            "and the project is checked for changed files after each page"
-        )
-    return lines
+    """Said once, at the top of the run: the perturbed run's seed."""
+    seed = config.stash[_SETTINGS].perturb
+    return [f"perturbed run: seed {seed} (replay it with --perturb={seed})"] if seed is not None else []
 
 
 def _other_file_system() -> str:
@@ -117,9 +104,9 @@ def pytest_configure(config: pytest.Config) -> None:
     checks = page.PageChecks(settings)
     docs = Sybil(
         parsers=[checks.parse],
-        patterns=["*.md"],
+        patterns=[f"*{extension}" for extension in PAGE_EXTENSIONS],  # every page the site builds
         path=str(config.rootpath / "docs"),
-        document_types={".md": page.RenderedPage},
+        document_types=dict.fromkeys(PAGE_EXTENSIONS, page.RenderedPage),
         setup=checks.setup,
         teardown=checks.teardown,
         name="docs",
@@ -146,7 +133,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     counts = rewriter.apply()
     for path, count in sorted(counts.items()):
         terminalreporter.write_line(f"rewrote {count} Output block(s) in {path.relative_to(config.rootpath)}")
-    if not counts:
+    if not counts and not terminalreporter.stats.get("failed"):
         terminalreporter.write_line("every Output block already matches its code")
 
 

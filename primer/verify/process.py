@@ -1,18 +1,16 @@
 """The harness's side of each page's process (run.py is the process's side): start it, send it blocks, read what
-it prints from pipes the harness owns, and end it, every wait within a limit.
+it prints from pipes the harness owns, and end it with everything it started, every wait within a limit.
 
-A page's process cannot forge what a block printed: its file descriptors 1 and 2 are the write ends of pipes
-whose read ends only the harness holds, and its report of a block (an error, a displayed value, threads) is JSON
-that the harness checks before believing it. On Linux it runs in a sandbox (sandbox.py) where one is allowed.
+The page process gets three descriptors, the same way on every OS: its stdout and stderr (pipes whose read ends
+the harness holds) and its end of a socket pair, over which blocks go out and reports (an error, a displayed value,
+what it left running: JSON, never its output) come back.
 """
 
 from __future__ import annotations
 
 import atexit
-import base64
 import json
 import os
-import secrets
 import select
 import shutil
 import signal
@@ -21,15 +19,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from . import results, run, sandbox, target, wire
+from primer.pages.blocks import Tab
+
+from . import results, run, target
 
 if TYPE_CHECKING:
     from .settings import Settings
 
-CONNECT_TIMEOUT = 120  # seconds a new page process may take to connect (an interpreter start imports torch)
+CONNECT_TIMEOUT = 120  # seconds a new zygote may take to say it is ready (it imports torch)
 ZYGOTE_ANSWER = 5  # seconds the zygote, which only forks, may take to answer
 ENDING = 1  # seconds a page process that closed its connection has to end on its own, before it is killed
 OUTPUT_LIMIT = 16 << 20  # bytes kept of what a block prints on each stream; the rest is dropped, and said so
@@ -48,8 +49,20 @@ _COMMAND = (
 )
 
 
-def kill_group(pid: int) -> None:
-    """Kill a process and the processes it started that stayed in its process group (on Windows, its tree)."""
+def kill_tree(pid: int) -> None:
+    """Kill a process, every process it started (those in sessions of their own too, which on Linux it keeps as
+    their subreaper), and what stayed in its process group."""
+    try:
+        import psutil
+
+        processes = [*psutil.Process(pid).children(recursive=True), psutil.Process(pid)]
+    except Exception:  # no psutil, or the process has gone
+        processes = []
+    for process in processes:
+        try:
+            process.kill()
+        except Exception:
+            pass
     if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
         return
@@ -59,16 +72,14 @@ def kill_group(pid: int) -> None:
         pass
 
 
-def plan(root: Path, writable: list[Path]) -> sandbox.Plan:
-    """The sandbox of a page: the project read-only, and the interpreter too where it lies in a temp folder that
-    the sandbox empties (a project cloned into /tmp)."""
-    temp = tuple(folder + os.sep for folder in sandbox.TEMP_FOLDERS)
-    used = {os.path.realpath(path) for path in (sys.prefix, sys.base_prefix, *sys.path) if path and os.path.isdir(path)}
-    project = os.path.realpath(root)
-    outside = sorted(
-        path for path in used if path.startswith(temp) and not (path + os.sep).startswith(project + os.sep)
-    )
-    return sandbox.Plan((project, *outside), tuple(os.path.realpath(path) for path in writable))
+def page_environment(folder: Path) -> dict[str, str]:
+    """The variables that give a page's processes folders of their own: its HOME, temp and cache folders, so that
+    nothing one page leaves there (a download cache, a config file) reaches another."""
+    home, temp = str(folder / "home"), str(folder / "tmp")
+    variables = {"HOME": home, "USERPROFILE": home, "TMPDIR": temp, "TEMP": temp, "TMP": temp}
+    for name, below in (("XDG_CACHE_HOME", ".cache"), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local")):
+        variables[name] = str(folder / "home" / below)
+    return variables
 
 
 class Launcher:
@@ -118,30 +129,34 @@ class Launcher:
         self.prestart(Path.cwd())
         return self._ask({"facts": True})
 
-    def start(self, start: run.Start, outputs: tuple[int, int], sandbox_plan: sandbox.Plan | None):
-        """Start a page process whose stdout and stderr are `outputs`; its pid, and its Popen where it is not a
-        zygote's child."""
+    def start(self, start: run.Start, fds: tuple[int, int], connection: socket.socket):
+        """Start a page process whose stdout and stderr are `fds`, connected to the harness by `connection`; its
+        pid, and its Popen where it is not a zygote's child."""
         project = Path(start.root)
         if not run.FORKS:
-            flags = subprocess.CREATE_NEW_PROCESS_GROUP if sys.platform == "win32" else 0
+            windows = sys.platform == "win32"  # which passes no descriptors but the standard streams
             process = subprocess.Popen(
-                [*_COMMAND, "page", json.dumps(vars(start))],
+                [*_COMMAND, "page", json.dumps(vars(start)), "-" if windows else str(connection.fileno())],
                 cwd=project,
                 env=self._environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=outputs[0],
-                stderr=outputs[1],
-                start_new_session=sys.platform != "win32",
-                creationflags=flags,
+                stdin=subprocess.PIPE if windows else subprocess.DEVNULL,
+                stdout=fds[0],
+                stderr=fds[1],
+                pass_fds=() if windows else [connection.fileno()],
+                start_new_session=not windows,
+                creationflags=subprocess.CREATE_NEW_PROCESS_GROUP if windows else 0,
             )
+            if windows:
+                process.stdin.write(connection.share(process.pid))
+                process.stdin.close()
             return process.pid, process
-        request = {"start": vars(start), "plan": sandbox_plan.to_json() if sandbox_plan else None}
+        request = {"start": vars(start)}
         try:
             self.prestart(project)
-            return self._ask(request, outputs), None
-        except PageProcessError:  # a zygote stopped or killed (by a page without a sandbox): once more, a new one
+            return self._ask(request, [*fds, connection.fileno()]), None
+        except PageProcessError:  # a zygote that stopped: once more, with a new one
             self.prestart(project)
-            return self._ask(request, outputs), None
+            return self._ask(request, [*fds, connection.fileno()]), None
 
     def _ask(self, request: dict, fds=()) -> object:
         """One request to the zygote, and its answer, within a limit; a zygote that does not answer is replaced."""
@@ -174,7 +189,7 @@ class Launcher:
 
     def close(self) -> None:
         if self._zygote is not None:
-            kill_group(self._zygote.pid)
+            kill_tree(self._zygote.pid)
             self._zygote.wait()
             self._requests.close()
             self._zygote = self._requests = None
@@ -221,13 +236,13 @@ class Pipes:
             self.open.discard(fd)
         return chunk
 
-    def wait(self, connection: socket.socket, seconds: float) -> bool:
+    def wait(self, connection: Connection, seconds: float) -> bool:
         """Read the pipes until the connection has something to read (True) or `seconds` pass."""
-        waiting = [connection, *(self.open if os.name == "posix" else ())]
+        waiting = [connection.fileno(), *(self.open if os.name == "posix" else ())]
         step = seconds if os.name == "posix" else min(seconds, 0.05)  # Windows selects sockets only
         readable = select.select(waiting, [], [], max(step, 0))[0]
         self.drain()
-        return connection in readable
+        return connection.fileno() in readable
 
     def take(self) -> tuple[str, str]:
         """What each stream printed since the last take, as text."""
@@ -252,82 +267,71 @@ class PageProcess:
     def __init__(self, launcher: Launcher, settings: Settings):
         self.launcher, self.settings, self.timeout = launcher, settings, settings.timeout
         self.folder = Path(tempfile.mkdtemp(prefix="docs-page-", dir=settings.scratch_in))
-        self.scratch, self.temp = self.folder / "page", self.folder / "tmp"
-        self.scratch.mkdir()
-        self.temp.mkdir()
+        self.scratch = self.folder / "page"
+        self.environ = page_environment(self.folder)
+        for folder in (self.scratch, *map(Path, self.environ.values())):
+            folder.mkdir(parents=True, exist_ok=True)
         self._pid: int | None = None
         self._popen: subprocess.Popen | None = None
-        self._connection: socket.socket | None = None
+        self._connection: Connection | None = None
         self._pipes: Pipes | None = None
+        self._tab: Tab | None = None  # the alternative tab the last block ran in
         self.ended: str | None = None  # why the process is gone, for the blocks after the one that ended it
 
     def _begin(self, root: Path) -> None:
-        token = secrets.token_hex(16)
         readers, writers = zip(os.pipe(), os.pipe())
         self._pipes = Pipes(readers)
-        with socket.create_server(("127.0.0.1", 0)) as server:
-            address = server.getsockname()[:2]
-            start = run.Start(address, token, str(self.scratch), str(self.temp), str(root), self.settings.perturb)
-            try:
-                the_plan = plan(root, [self.folder]) if self.settings.sandbox else None
-                self._pid, self._popen = self.launcher.start(start, writers, the_plan)
-            finally:
-                for fd in writers:
-                    os.close(fd)
-            deadline = time.monotonic() + CONNECT_TIMEOUT
-            while not self._pipes.wait(server, deadline - time.monotonic()):
-                if time.monotonic() > deadline or not self._pipes.open:  # too slow, or it ended
-                    self._fail_start(f"did not start within {CONNECT_TIMEOUT} s" if self._pipes.open else "ended")
-            connection = server.accept()[0]
+        ours, theirs = socket.socketpair()
+        start = run.Start(str(self.scratch), str(root), self.environ, self.settings.perturb)
         try:
-            if wire.receive(connection, time.monotonic() + CONNECT_TIMEOUT) != {"token": token}:
-                raise wire.WireError("something other than the page's process connected to the harness")
-        except wire.WireError as error:
-            connection.close()
-            self._fail_start(f"did not say who it is ({error})")
-        self._connection = connection
+            self._pid, self._popen = self.launcher.start(start, writers, theirs)
+        finally:
+            for fd in writers:
+                os.close(fd)
+            theirs.close()
+        self._connection = Connection(ours.detach())
 
-    def _fail_start(self, why: str) -> None:
-        self.stop()
-        stdout, stderr = self._pipes.take() if self._pipes else ("", "")
-        self.ended = f"the page's process {why} before its first block"
-        raise PageProcessError(f"the page's process {why} before it could run a block:\n{stdout}{stderr}".rstrip())
+    def _steps(self, alternative: Tab | None) -> list[list[str]]:
+        """Each tab of alternative code starts from the state before the group; the page goes on from the first."""
+        steps, now = [], self._tab
+        if now and (alternative is None or alternative.group != now.group):
+            steps += [["restore", "chosen"]] if now.index else []
+            now = None
+        if alternative and now is None:
+            steps += [["save", "before"], ["save", "chosen"]]
+        elif alternative and alternative.index != now.index:
+            steps += ([["save", "chosen"]] if now.index == 0 else []) + [["restore", "before"]]
+        self._tab = alternative
+        return steps
 
-    def run(self, code: bytes, root: Path) -> results.Run:
-        """Run a block's compiled code in the page's process (started at its first block); `root`: the project it
-        may not change."""
+    def run(self, code: bytes, root: Path, alternative: Tab | None = None) -> results.Run:
+        """Run a block's compiled code in the page's process (started at its first block)."""
         if self.ended:
             raise PageProcessError(self.ended)
         if self._connection is None:
             self._begin(root)
         deadline = time.monotonic() + self.timeout
         try:
-            wire.send(self._connection, {"code": base64.b64encode(code).decode()}, timeout=self.timeout)
+            self._connection.send_bytes(json.dumps({"code": code.hex(), "steps": self._steps(alternative)}).encode())
             while not self._pipes.wait(self._connection, deadline - time.monotonic()):
                 if time.monotonic() >= deadline:
-                    raise wire.TooLate()
-            report = wire.receive(self._connection, deadline)
+                    printed = self._printed()
+                    self.stop()
+                    self.ended = "the page's process was stopped at an earlier block, which did not finish in time"
+                    raise PageProcessError(
+                        f"did not finish within {self.timeout:g} s; the page's process and everything it started "
+                        f"were killed{printed}"
+                    )
+            report = json.loads(self._connection.recv_bytes())
             self._pipes.drain()
             return results.from_report(report, *self._pipes.take())
-        except wire.TooLate:
-            printed = self._printed()
-            self.stop()
-            self.ended = "the page's process was stopped at an earlier block, which did not finish in time"
-            raise PageProcessError(
-                f"did not finish within {self.timeout:g} s; the page's process and everything it started were "
-                f"killed{printed}"
-            ) from None
-        except (wire.WireError, results.MalformedReport) as error:
+        except (EOFError, OSError):
             printed = self._printed()
             code = self.launcher.exit_code(self._pid, self._popen, within=ENDING)
-            kill_group(self._pid)  # what it started, if anything is left (and itself, if it only closed the socket)
-            if code is None:
-                code = self.launcher.exit_code(self._pid, self._popen, within=ZYGOTE_ANSWER / 2)
-            self._forget()
-            said = f" ({error})" if not isinstance(error, wire.Closed) else ""
+            self.stop()
             self.ended = f"the page's process ended (exit code {code}) at an earlier block"
             raise PageProcessError(
-                f"the page's process ended (exit code {code}) while it ran this block{said}: code that ends the "
+                f"the page's process ended (exit code {code}) while it ran this block: code that ends the "
                 f"interpreter (os._exit, a crash) stops a reader's script here{printed}"
             ) from None
 
@@ -336,23 +340,26 @@ class PageProcess:
         stdout, stderr = self._pipes.take()
         return f"; it printed:\n{stdout}{stderr}".rstrip() if stdout or stderr else ""
 
-    def _forget(self) -> None:
+    def stop(self) -> None:
+        """End the page's process and everything it started."""
+        if self._pid is not None:
+            kill_tree(self._pid)
+            self.launcher.exit_code(self._pid, self._popen, within=ZYGOTE_ANSWER / 2)  # reap it
         if self._connection is not None:
             self._connection.close()
         self._connection = self._pid = self._popen = None
 
-    def stop(self) -> None:
-        """End the page's process and what it started in its process group."""
-        if self._pid is not None:
-            kill_group(self._pid)
-            self.launcher.exit_code(self._pid, self._popen, within=ZYGOTE_ANSWER / 2)  # reap it
-        self._forget()
-
-    def close(self) -> None:
-        """Stop the page's process and remove its folder, also when stopping fails (Ctrl-C)."""
+    def close(self) -> str:
+        """Stop the page's process and remove its folder, also when stopping fails (Ctrl-C); what it printed after
+        its last block's report (a thread or process that outlived its block: a reader would see it)."""
+        late = ""
         try:
             self.stop()
+            if self._pipes is not None:
+                self._pipes.drain()
+                late = "".join(self._pipes.take())
         finally:
             if self._pipes is not None:
                 self._pipes.close()
             shutil.rmtree(self.folder, ignore_errors=True)
+        return late

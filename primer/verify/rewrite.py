@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,13 +43,20 @@ def edit(document, block: blocks.CodeBlock, fence: blocks.Fence | None, shown: s
     in only where the page declares one)."""
     page, code = Path(document.path), block.code
     printed = shown.removesuffix("\n").split("\n") if shown else []
+    # A fence longer than any run of backticks that starts a printed line: that line stays output, not a fence.
+    ticks = "`" * max([3, *(len(m[0]) + 1 for line in printed if (m := re.match(r"\s*`{3,}", line)))])
     if fence is None:  # a new Output block under the code, indented like it
         after = document.origin(code.last_line).line
-        lines = [f'```text title="{blocks.OUTPUT_TITLE}"', *printed, "```"]
+        lines = [f'{ticks}text title="{blocks.OUTPUT_TITLE}"', *printed, ticks]
         return Edit(page, after + 1, after, ["", *(code.indent + line if line else line for line in lines)])
     closing = document.origin(fence.last_line).line
     if not shown:  # nothing printed any more: drop the block and the blank line above it
         above = [code, *block.shown][block.shown.index(fence)]  # drop the blank line under the block above
         return Edit(page, document.origin(above.last_line).line + 1, closing, [])
     opening = document.origin(fence.first_line).line
-    return Edit(page, opening + 1, closing - 1, [fence.indent + line if line else line for line in printed])
+    lines = [fence.indent + line if line else line for line in printed]
+    if len(ticks) > 3:  # the block's own fences grow too
+        first = page.read_text(encoding="utf-8").split("\n")[opening - 1]
+        lines = [re.sub(r"`{3,}", ticks, first, count=1), *lines, fence.indent + ticks]
+        return Edit(page, opening, closing, lines)
+    return Edit(page, opening + 1, closing - 1, lines)

@@ -23,8 +23,6 @@ class Settings:
     # another file system, so that output that depends on chance, addresses or directory order fails there.
     perturb: int | None = None
     scratch_in: str | None = None  # where the pages' scratch folders are made (None: the system's temp folder)
-    # Pages run in a sandbox (sandbox.py); without one the project is checked for changes after each page.
-    sandbox: bool = False
 
     @property
     def hash_seed(self) -> int:
