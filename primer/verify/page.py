@@ -201,25 +201,28 @@ class PageChecks:
 
 
 def project_files(root: Path) -> dict[str, tuple[int, int] | None]:
-    """The project's files as git lists them (tracked, and untracked but not ignored) and those of `.git` (its
-    objects and index aside, which git itself rewrites), each with its size and time of change: one cheap look,
-    not a walk of the environments. Outside a git checkout, `.git` is all there is to look at."""
+    """The project's files as git lists them (tracked, and untracked but not ignored) and what of `.git` decides
+    what git does (HEAD, config, hooks; not what git itself and other worktrees write all the time), each with its
+    size and time of change: one cheap look, not a walk of the environments."""
     try:
         listed = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True
         ).stdout.decode(errors="replace")
     except OSError:
         listed = ""
-    paths = [path for path in listed.split("\0") if path]
-    for folder, subfolders, files in os.walk(root / ".git"):
-        subfolders[:] = [name for name in subfolders if name != "objects"]
-        paths += [os.path.relpath(os.path.join(folder, name), root) for name in files if name != "index"]
+    paths = [path for path in listed.split("\0") if path] + [".git/HEAD", ".git/config"]
+    for folder in ("hooks", "info"):
+        paths += (
+            [f".git/{folder}/{name}" for name in sorted(os.listdir(root / ".git" / folder))]
+            if (root / ".git" / folder).is_dir()
+            else []
+        )
     state = {}
     for path in paths:
         try:
             status = os.lstat(root / path)
             state[path] = (status.st_size, status.st_mtime_ns)
-        except OSError:  # listed, and gone (deleted, not yet staged)
+        except OSError:  # listed, and gone (deleted, not yet staged), or not a git checkout
             state[path] = None
     return state
 
