@@ -23,7 +23,9 @@ def project_files() -> list[str]:
 
 
 def copy_project(destination: Path) -> Path:
+    """A copy that is a git checkout too, as the check of writes into the project expects (its files untracked)."""
     for name in project_files():
         (destination / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, destination / name)
+    subprocess.run(["git", "init", "-q"], cwd=destination, check=True)
     return destination

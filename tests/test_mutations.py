@@ -252,7 +252,7 @@ def include_through_a_symbolic_link(project: Path) -> list[str]:
 def page_writes_into_the_project(project: Path) -> list[str]:
     glossary = project / "docs" / "glossary.md"
     appended_block(project, f"open({str(glossary)!r}, 'w').write('overwritten')\n")
-    return [f"PermissionError: page code may not write into the project: {glossary.resolve()}"]
+    return [f"{PAGE}: while this page ran, these files of the project changed: docs/glossary.md"]
 
 
 def file_block_named_but_not_run(project: Path) -> list[str]:
@@ -303,14 +303,6 @@ def console_line_with_another_prompt(project: Path) -> list[str]:
     return [f"{page}:3: a console block holds only `$ ` commands"]
 
 
-def report_forged_by_the_page(project: Path) -> list[str]:
-    """Capturing: page code patches the page process's runner; what reached stdout is still what is compared."""
-    page = fault_page(
-        project, "forged", python_fence(hostile.FORGED_RUNNER) + "\n" + python_fence("print(2 + 2)\n", "5\n")
-    )
-    return [f"{page}:11 (code: {page}:12-12): the Output block differs"]
-
-
 def duration_rule_too_wide(project: Path) -> list[str]:
     """Comparing: a duration rule frees the duration, not the number of steps beside it."""
     shown = "took 1.5 ms in 3 steps\n"
@@ -320,23 +312,50 @@ def duration_rule_too_wide(project: Path) -> list[str]:
 
 
 def write_from_c_into_the_project(project: Path) -> list[str]:
-    """The sandbox: torch.save writes from C, which the audit hook does not see."""
-    target = (project / "docs" / "glossary.md").resolve()
+    """Hermetic: torch.save writes from C into the project."""
+    target = (project / "docs" / "saved.md").resolve()
     page = fault_page(project, "write", python_fence(f"import torch\n\ntorch.save(torch.zeros(1), {str(target)!r})\n"))
-    return [f"{page}:3 (code: {page}:4-6) raised an error the page does not show", "Read-only file system"]
+    return [f"{page}: while this page ran, these files of the project changed: docs/saved.md"]
 
 
 def file_left_for_the_next_page(project: Path) -> list[str]:
-    """The sandbox: a page that passes only after another left a file in /tmp."""
-    fault_page(project, "a-leaves", python_fence("open('/tmp/left', 'w').close()\n"))
-    page = fault_page(project, "b-finds", python_fence("import os\n\nprint(os.path.exists('/tmp/left'))\n", "True\n"))
+    """Hermetic: a page that passes only after another left a file in its HOME's cache."""
+    cache = "import pathlib\n\ncache = pathlib.Path.home() / '.cache'\n"
+    fault_page(project, "a-leaves", python_fence(cache + "cache.mkdir()\n(cache / 'left').touch()\n"))
+    page = fault_page(project, "b-finds", python_fence(cache + "print((cache / 'left').exists())\n", "True\n"))
     return [f"{page}:3 (code: {page}:4-6): the Output block differs"]
 
 
-def half_a_message(project: Path) -> list[str]:
-    """Running: a page process that sends half a message and stops ends its page within the block's limit."""
-    page = fault_page(project, "half", python_fence(hostile.HALF_A_MESSAGE))
-    return [f"{page}:3 (code: {page}:4-14): did not finish within 5 s"]
+def untitled_output(project: Path) -> list[str]:
+    """Reading: an output-shaped block that is not titled Output, which nothing compares."""
+    page = fault_page(project, "untitled", python_fence("print(2 + 2)\n", "5\n", info="text"))
+    return [f"{page}:7: a text block right under code reads as its output"]
+
+
+def alternative_tab_needs_the_one_before(project: Path) -> list[str]:
+    """Reading: the second of two alternative tabs uses a name only the first defines."""
+    tabs = '=== "A"\n\n    ```python\n    x = 1\n    ```\n\n=== "B"\n\n    ```python\n    print(x)\n    ```\n'
+    page = fault_page(project, "tabs", tabs)
+    return [f"{page}:11 (code: {page}:12-12) raised an error the page does not show", "NameError"]
+
+
+def page_reaches_the_network(project: Path) -> list[str]:
+    """Hermetic: a page that connects to another machine."""
+    page = fault_page(project, "network", python_fence("import socket\n\nsocket.getaddrinfo('example.com', 80)\n"))
+    return [f"{page}:3 (code: {page}:4-6) raised an error the page does not show", "may connect only to this machine"]
+
+
+def process_left_running(project: Path) -> list[str]:
+    """Running: a block that leaves a process that prints later."""
+    code = "import subprocess\n\nsubprocess.Popen(['bash', '-c', 'sleep 1; echo late'])\n"
+    page = fault_page(project, "left", python_fence(code) + "\n" + python_fence("print(1)\n", "1\n"))
+    return [f"{page}:3 (code: {page}:4-6) left process"]
+
+
+def markdown_extension(project: Path) -> list[str]:
+    """Reading: a page with another Markdown extension is a page too."""
+    (project / "docs" / "fault-other.markdown").write_text("# Other\n\n" + python_fence("print(2 + 2)\n", "5\n"))
+    return ["docs/fault-other.markdown:3 (code: docs/fault-other.markdown:4-4): the Output block differs"]
 
 
 def crash_behind_a_pipe(project: Path) -> list[str]:
@@ -440,11 +459,14 @@ FAULTS = [
             ("an Output title in single quotes", output_title_in_single_quotes),
             ("a console line with another prompt", console_line_with_another_prompt),
             ("an Output title with a letter of another script", confusable_output_title),
-            ("a report forged by patching the page process", report_forged_by_the_page),
             ("a duration rule matching the steps beside it", duration_rule_too_wide),
             ("a write into the project from C (torch.save)", write_from_c_into_the_project),
-            ("a page that reads a file another page left in /tmp", file_left_for_the_next_page),
-            ("half a message from the page process", half_a_message),
+            ("a page that reads a file another page left in its cache", file_left_for_the_next_page),
+            ("an untitled text block under code", untitled_output),
+            ("an alternative tab that needs the tab before it", alternative_tab_needs_the_one_before),
+            ("a page that reaches the network", page_reaches_the_network),
+            ("a block that leaves a process running", process_left_running),
+            ("a page with the .markdown extension", markdown_extension),
             ("a crash behind a pipe", crash_behind_a_pipe),
             ("a crash after printing", crash_after_printing),
             ("a GPU output edited by hand after its run", gpu_output_edited_by_hand),
@@ -474,7 +496,7 @@ def selected(config: pytest.Config) -> list[Fault]:
 def catch_shared(faults: list[Fault], project: Path) -> dict[str, tuple[list[str], subprocess.CompletedProcess]]:
     """The shared faults, all in one copy, each on its own page, checked by one run of their tests."""
     expected = {fault.name: fault.inject(project) for fault in faults}
-    pages = sorted(path.relative_to(project).as_posix() for path in (project / "docs").glob("fault-*.md"))
+    pages = sorted(path.relative_to(project).as_posix() for path in (project / "docs").glob("fault-*"))
     tests = [*pages, *dict.fromkeys(test for fault in faults for test in fault.tests)]
     _, result = catch(Fault("shared", lambda copy: [], tuple(tests)), project)
     return {name: (fragments, result) for name, fragments in expected.items()}

@@ -156,7 +156,7 @@ class PageSession:
                 sys.displayhook = hook
                 gc.collect()  # what this block left to the collector warns now (ResourceWarning), not in a later block
         _flush()
-        threads = [thread.name for thread in threading.enumerate() if thread not in self._threads]
+        threads = [f"thread {thread.name}" for thread in threading.enumerate() if thread not in self._threads]
         return report(displayed, error, threads + _processes())
 
 
