@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from primer import records
+from primer import environments
 from tests.small_project import FENCE, block, run, write_page
 
 
@@ -151,13 +151,13 @@ def test_an_output_block_under_no_python_block_fails(project):
     write_page(project, "Some text.\n", f'{FENCE}text title="Output"\n6\n{FENCE}\n')
     result, out = run(project)
     result.assert_outcomes(failed=1)
-    assert "docs/page.md:5: an Output block must sit directly under the Python block" in out
+    assert "docs/page.md:5: an Output block must sit directly under the block that prints it" in out
 
 
 def test_a_varies_rule_tolerates_only_the_values_it_names(project):
-    """The book's block shows the torch its record holds; run by another torch (this one), only that version may
-    differ. Run as the reference, whose record is this torch, the plain block's value is exact."""
-    book = records.load()["book"]["machine"]["torch"]
+    """The book's block shows the torch its lock pins; run by another torch (this one), only that version may
+    differ. Nothing is read from the matrix's records: a stale record changes no check."""
+    book = environments.locked_versions("book")["torch"]
     varying = '{ .text title="Output" data-environment="book" data-varies="torch-version" }'
     plain = 'text title="Output"'
     shown = f"\n{FENCE}{varying}\ntorch {book} on this machine\n{FENCE}\n"
@@ -379,7 +379,7 @@ def test_an_output_stderr_block_under_no_python_block_fails(project):
     write_page(project, "Some text.\n", f'{FENCE}text title="Output (stderr)"\noops\n{FENCE}\n')
     result, out = run(project)
     result.assert_outcomes(failed=1)
-    assert "docs/page.md:5: an Output block must sit directly under the Python block" in out
+    assert "docs/page.md:5: an Output block must sit directly under the block that prints it" in out
 
 
 def test_a_warning_from_garbage_is_reported_by_the_block_that_made_it(project):
