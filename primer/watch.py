@@ -39,7 +39,9 @@ def summary(torch_version: str, locked: str, blocks: list[str]) -> str:
     if not blocks:
         return f"{head}: every block prints what the {ENVIRONMENT} environment's Output blocks show"
     listed = "\n".join(f"  {where}" for where in blocks)
-    return f"{head}: {len(blocks)} block(s) print otherwise than the {ENVIRONMENT} environment's Output blocks:\n{listed}"
+    return (
+        f"{head}: {len(blocks)} block(s) print otherwise than the {ENVIRONMENT} environment's Output blocks:\n{listed}"
+    )
 
 
 class Differing:

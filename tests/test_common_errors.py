@@ -98,4 +98,6 @@ def test_a_quoted_message_is_what_the_installed_pytorch_writes(title, monkeypatc
     quote = quoted()[title]
     printed = PRODUCERS[title](monkeypatch)
     missing = shown_as_quoted(quote, printed)
-    assert not missing, f"{PAGE.name}, block {title!r}: lines torch {torch.__version__} does not write {missing}\n{printed}"
+    assert not missing, (
+        f"{PAGE.name}, block {title!r}: lines torch {torch.__version__} does not write {missing}\n{printed}"
+    )
