@@ -22,6 +22,8 @@
     uv run dev.py lint                      ruff (lint and format) and zizmor (the workflow)
     uv run dev.py run CHAPTER               run one chapter's code on its own, in .scratch/CHAPTER/
     uv run dev.py environments [--json]     the environments CI runs the matrix in (all but the reference)
+    uv run dev.py watch                     the newest torch on PyPI, outside the lock, against the latest
+                                            environment's Output blocks: lists the blocks that now differ
 
 The environments are declared once, in pyproject.toml under [tool.primer.environments], as dependency
 groups locked in uv.lock for Linux, macOS and Windows. Each is made on first use (`reference` in .venv, the
@@ -255,6 +257,58 @@ def gpu_run(wheels: Path) -> int:
     return max(codes.values())
 
 
+WATCHED = "latest"  # the environment whose Output blocks the newest torch is held to
+
+
+def torch_groups() -> set[str]:
+    """The dependency groups that pin a torch: uv.lock resolves them apart (pyproject.toml's conflicts)."""
+    import tomllib  # here, not at the top: an older Python must reach the version check above
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {item["group"] for conflict in pyproject["tool"]["uv"]["conflicts"] for item in conflict}
+
+
+def watch_requirements() -> list[str]:
+    """What the watch installs: the newest torch and NumPy (no version: PyPI's newest release), and the rest
+    of the watched environment's groups pinned as uv.lock pins them."""
+    groups = [group for group in environments.declared()[WATCHED].groups if group not in torch_groups()]
+    options = ["--frozen", "--no-hashes", "--no-header", "--no-annotate", "--no-emit-project", "--no-default-groups"]
+    pinned = subprocess.run(
+        [environments.uv(), "export", *options, *(f"--group={group}" for group in groups)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    return ["torch", "numpy", *(line for line in pinned if line and not line.startswith(("#", "torch==", "numpy==")))]
+
+
+def watch(options: argparse.Namespace) -> int:
+    """Install the newest torch release into a throwaway environment outside the project and run every page,
+    notebook and README block in it against the latest environment's Output blocks (primer/watch.py): no
+    record is written, and neither uv.lock nor any other file of the project changes."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="primer-watch-") as folder:
+        venv = Path(folder) / "venv"
+        python = environments.interpreter(venv, sys.platform)
+        requirements = Path(folder) / REQUIREMENTS
+        requirements.write_text("\n".join(watch_requirements()) + "\n", encoding="utf-8")
+        uv = environments.uv()
+        pinned_python = environments.declared()[WATCHED].python
+        steps = [
+            [uv, "venv", "--quiet", *(["--python", pinned_python] if pinned_python else []), str(venv)],
+            [uv, "pip", "install", "--quiet", "--python", str(python), "--requirement", str(requirements)],
+        ]
+        for step in steps:  # in the folder: no project of this one is found or changed
+            if subprocess.run(step, cwd=folder).returncode:
+                print(f"dev.py: watch: `{' '.join(step[:3])}` failed (its message is above)", flush=True)
+                return 1
+        env = {**activated(python), "PYTHONDONTWRITEBYTECODE": "1"}  # no compiled files left in the project
+        code = subprocess.run([python, "-m", "primer.watch", *options.pytest_args], cwd=ROOT, env=env).returncode
+    print(f"dev.py: watch: {time.monotonic() - start:.0f} s", flush=True)
+    return code
+
+
 def lint() -> int:
     scripts = environment("lint").parent
     return max(
@@ -320,6 +374,13 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--wheels", type=Path, metavar="DIR", help="offline: this Python's torch, and these wheels")
     listed = commands.add_parser("environments", description="The environments CI runs the matrix in.")
     listed.add_argument("--json", action="store_true", help="as JSON, for the workflow's job matrix")
+    commands.add_parser(
+        "watch",
+        description="Install the newest torch release on PyPI into a throwaway environment, outside uv.lock, run "
+        "every page, notebook and README block against the latest environment's Output blocks, and list the "
+        "blocks that now differ (PAGE:LINE); exit 1 if any do. Writes no record, changes no file of the project; "
+        "pytest arguments after `--` run a selection instead.",
+    )
     return main
 
 
@@ -343,6 +404,7 @@ HANDLERS = {
     "gpu-run": lambda options: gpu_run(options.folder),
     "check-machine": check_machine,
     "environments": list_environments,
+    "watch": watch,
 }
 
 
@@ -355,7 +417,7 @@ def main(argv: list[str]) -> int:
     options = usage.parse_args(ours)
     if options.command is None:
         usage.error("name a command: `dev.py --help` says what each does")
-    if rest and options.command not in ("test-matrix", "check-machine"):
+    if rest and options.command not in ("test-matrix", "check-machine", "watch"):
         usage.error(f"{options.command} takes no arguments after --")
     options.pytest_args = rest
     options.usage = lambda message: usage.error(f"{options.command}: {message}")

@@ -15,7 +15,7 @@ DOWNLOADS = DOCS / "downloads"
 RESULTS = ROOT / "benchmarks" / "results"
 MATRIX = ROOT / "matrix"  # the record of each environment's last matrix run
 # Snippet modules that start processes of their own: the pages run them as scripts, never in a session.
-SCRIPTS = ("ddp_training", "ddp_spawn")
+SCRIPTS = ("ddp_training", "ddp_spawn", "ddp_accuracy")
 
 
 @functools.cache

@@ -17,6 +17,18 @@ model = NeuralNetwork(2, 2)
 logits = model(X_train)
 # --8<-- [end:model]
 
+if not torch.cuda.is_available():  # the page runs this block only on a machine without a CUDA GPU
+    with shows_error(RuntimeError):
+        # --8<-- [start:cuda-error]
+        features = torch.tensor([[-1.2, 3.1], [2.7, -1.5]])
+        features.to("cuda")
+        # --8<-- [end:cuda-error]
+
+# --8<-- [start:cuda-fix]
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # a GPU where there is one
+print(device)
+# --8<-- [end:cuda-fix]
+
 with shows_error(RuntimeError):
     # --8<-- [start:view-error]
     x = torch.arange(6).reshape(2, 3)
@@ -69,8 +81,23 @@ for step in range(3):
 # --8<-- [end:backward-fix]
 
 with shows_error(RuntimeError):
+    # --8<-- [start:numpy-error]
+    probabilities = torch.softmax(model(X_train), dim=1)  # computed from the weights: part of the graph
+    probabilities.numpy()
+    # --8<-- [end:numpy-error]
+
+# --8<-- [start:numpy-fix]
+array = probabilities.detach().numpy()  # the same numbers, without the graph
+print(type(array).__name__, array.dtype, array.shape)
+
+with torch.no_grad():  # or record no graph in the first place, as when predicting
+    array = torch.softmax(model(X_train), dim=1).numpy()
+print(type(array).__name__, array.dtype, array.shape)
+# --8<-- [end:numpy-fix]
+
+with shows_error(RuntimeError):
     # --8<-- [start:target-dtype-error]
-    labels = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0])  # class labels stored as floats
+    labels = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0])  # class labels written with a decimal point: float32
     F.cross_entropy(logits, labels)
     # --8<-- [end:target-dtype-error]
 
@@ -133,6 +160,15 @@ for epoch in range(2):
     sampler.set_epoch(epoch)  # a different order every epoch, the same on every process
     print(f"epoch {epoch}:", [labels.tolist() for _, labels in loader])
 # --8<-- [end:sampler-fix]
+
+# --8<-- [start:ddp-shares]
+for drop_last in (True, False):
+    batches = [
+        len(DataLoader(train_ds, batch_size=2, drop_last=drop_last, sampler=DistributedSampler(train_ds, 5, rank)))
+        for rank in range(5)
+    ]
+    print(f"5 ranks, drop_last={drop_last}: batches per rank {batches}")
+# --8<-- [end:ddp-shares]
 
 # --8<-- [start:out-of-memory-cpu]
 import re

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pytest
 
 import dev
-from primer import environments, lock
+from primer import environments, lock, watch
 from primer.paths import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -313,3 +313,45 @@ def test_a_gpu_run_refuses_wheels_gathered_for_another_python(monkeypatch, tmp_p
     other = f"3.{sys.version_info[1] + 1}.0"
     with pytest.raises(SystemExit, match=rf"are for Python {other}, this is .*gpu-wheels --python"):
         dev.main(["gpu-run", str(wheel_folder(tmp_path, other))])
+
+
+# The watch: the newest torch on PyPI against the latest environment's Output blocks.
+
+
+@pytest.mark.parametrize(
+    ("nodeid", "expected"),
+    [
+        ("docs/common-errors.md::sybil:docs,line:519,column:1", "docs/common-errors.md:519"),
+        ("README.md::line 291", "README.md:291"),
+        (
+            "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows[tensors]",
+            "docs/notebooks/tensors.ipynb",
+        ),
+        ("docs/tensors.md::sybil:docs", "docs/tensors.md::sybil:docs"),  # no block named: the test itself
+    ],
+)
+def test_the_watch_names_each_differing_block_by_page_and_line(nodeid, expected):
+    assert watch.block(nodeid) == expected
+
+
+def test_the_watch_lists_every_differing_block_and_says_when_none_differs():
+    listed = watch.summary("2.16.0+cu130", "2.15.0", ["docs/tensors.md:40", "docs/notebooks/tensors.ipynb"])
+    assert listed.splitlines() == [
+        "watch: torch 2.16.0+cu130 (the latest environment locks 2.15.0): 2 block(s) print otherwise than the "
+        "latest environment's Output blocks:",
+        "  docs/tensors.md:40",
+        "  docs/notebooks/tensors.ipynb",
+    ]
+    assert "every block prints what" in watch.summary("2.15.0+cu130", "2.15.0", [])
+
+
+def test_the_watch_installs_the_newest_torch_and_numpy_beside_the_latest_environments_other_groups():
+    assert dev.torch_groups() == {"reference", "latest", "book"}
+    requirements = dev.watch_requirements()
+    assert requirements[:2] == ["torch", "numpy"], "no version: the newest release on PyPI"
+    names = [re.split(r"[=; ]", line)[0] for line in requirements[2:]]
+    assert "torch" not in names and "numpy" not in names and not any(name.startswith("nvidia") for name in names)
+    assert all("==" in line for line in requirements[2:]), "the rest as uv.lock pins it"
+    locked = environments.locked_versions("latest")
+    for name in ("pytest", "sybil", "mkdocs"):  # the checks' own tools, from the latest environment's groups
+        assert f"{name}=={locked[name]}" in "\n".join(requirements), name

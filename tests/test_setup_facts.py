@@ -60,8 +60,17 @@ CLAIMS = [
         "for example the CUDA {linux_cuda} build, for GPUs of the {cuda_oldest_gpu} generation or newer",
     ),
     Claim("docs/setting-up.md", "pip install torch --index-url https://download.pytorch.org/whl/{cuda_index}"),
+    # Linux (ROCm): the pinned torch from the index the selector names
+    Claim(
+        "docs/setting-up.md", "pip install torch=={reference_torch} --index-url https://download.pytorch.org/whl/ROCM"
+    ),
     # The pins
     Claim("docs/setting-up.md", "pip install torch=={reference_torch} numpy=={reference_numpy}"),
+    # uv: its pip interface, its choice of index, a project
+    Claim(
+        "docs/setting-up.md", "uv pip install torch=={reference_torch} numpy=={reference_numpy} --torch-backend=auto"
+    ),
+    Claim("docs/setting-up.md", "`uv add torch=={reference_torch} numpy=={reference_numpy}`"),
     Claim(
         "docs/setting-up.md",
         "(`pip install torch=={reference_torch} --index-url ...`), then NumPy from PyPI "
