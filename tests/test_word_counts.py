@@ -86,7 +86,9 @@ def test_the_limited_pages_are_the_appendix_chapters_and_setting_up() -> None:
 
 
 def test_code_and_outputs_are_not_counted_and_prose_is() -> None:
-    page = "Two words.\n\n```python\nprint('many words in code here')\n```\n\n```text title=\"Output\"\nmany words\n```\n"
+    page = (
+        "Two words.\n\n```python\nprint('many words in code here')\n```\n\n```text title=\"Output\"\nmany words\n```\n"
+    )
     assert prose_words(page) == 2
     assert prose_words("Some `inline code`.\n\n| a | b |\n| --- | --- |\n| c | → |\n") == 6
 
