@@ -19,14 +19,6 @@ device = choose_device()
 print(device)
 # --8<-- [end:choose]
 
-# --8<-- [start:accelerator]
-# PyTorch 2.7 or later. Without check_available=True, the result is the accelerator this build of PyTorch
-# was compiled for (CUDA for the default Linux wheel), whether or not the machine has one.
-accelerator = torch.accelerator.current_accelerator(check_available=True)  # None when none is usable
-device = accelerator if accelerator is not None else torch.device("cpu")
-print(device)
-# --8<-- [end:accelerator]
-
 # --8<-- [start:cuda]
 device = torch.device("cuda")  # the current CUDA GPU; "cuda:1" picks the second one
 print(device.type)
@@ -68,13 +60,3 @@ with shows_error(RuntimeError):
 # --8<-- [start:cpu-scalar]
 print((on_meta + torch.tensor(2.0)).device)  # a 0-dimensional CPU tensor counts as a number
 # --8<-- [end:cpu-scalar]
-
-# --8<-- [start:float64]
-import numpy as np
-
-array = np.array([1.0, 2.0, 3.0])  # NumPy's floats are 64-bit
-features = torch.from_numpy(array)
-print(features.dtype)
-features = features.to(torch.float32).to(device)  # convert on the CPU: an Apple GPU has no float64
-print(features.dtype)
-# --8<-- [end:float64]

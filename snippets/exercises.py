@@ -2,6 +2,7 @@
 
 from snippets.errors import shows_error
 from snippets.neural_network import NeuralNetwork
+from snippets.toy_data import X_train, train_ds, train_loader, y_train
 
 # --8<-- [start:version]
 import torch
@@ -79,3 +80,77 @@ if gpu is None:
 else:
     print(f"GPU ({gpu}): {matmul_ms(gpu):.3f} ms")
 # --8<-- [end:timing]
+
+# --8<-- [start:standardize]
+mean = X_train.mean(dim=0)  # shape (2,): one mean per feature, that is per column
+std = X_train.std(dim=0)
+X_standardized = (X_train - mean) / std  # (5, 2) with (2,): the row of means is broadcast to every row
+print(X_train.shape, mean.shape)
+print(X_standardized.mean(dim=0).abs().max() < 1e-6)  # means of 0, up to rounding
+print(X_standardized.std(dim=0))
+# --8<-- [end:standardize]
+
+# --8<-- [start:derivative]
+x = torch.tensor(2.0, requires_grad=True)
+y = x**3
+y.backward()
+print(x.grad)  # autograd
+print(3 * 2.0**2)  # by hand: the derivative of x³ is 3x²
+# --8<-- [end:derivative]
+
+# --8<-- [start:batches]
+from torch.utils.data import DataLoader
+
+for drop_last in (False, True):
+    loader = DataLoader(train_ds, batch_size=2, shuffle=True, drop_last=drop_last)
+    sizes = [len(labels) for _, labels in loader]
+    print(f"drop_last={drop_last}: {len(loader)} batches per epoch, of sizes {sizes}")
+# --8<-- [end:batches]
+
+# --8<-- [start:learning-rate]
+import torch.nn.functional as F
+
+
+def train(lr, num_epochs=3):
+    """A.7's loop with another learning rate: the same seed, so the same initial weights and batches."""
+    torch.manual_seed(123)
+    model = NeuralNetwork(num_inputs=2, num_outputs=2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for _ in range(num_epochs):
+        model.train()
+        for features, labels in train_loader:
+            loss = F.cross_entropy(model(features), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model, loss.item()
+
+
+for lr in (0.01, 0.5, 5.0):
+    model, last_batch_loss = train(lr)
+    model.eval()
+    with torch.no_grad():
+        logits = model(X_train)  # all 5 training examples, not only the last batch
+    loss = F.cross_entropy(logits, y_train).item()
+    correct = (logits.argmax(dim=1) == y_train).sum().item()
+    print(f"lr={lr}: last batch's loss {last_batch_loss:.2f}, loss on all 5 {loss:.2f}, {correct} of 5 right")
+# --8<-- [end:learning-rate]
+
+# --8<-- [start:save-load]
+model, _ = train(0.5)
+torch.save(model.state_dict(), "model.pth")
+
+restored = NeuralNetwork(num_inputs=2, num_outputs=2)  # new random weights, then the saved ones
+restored.load_state_dict(torch.load("model.pth", weights_only=True))
+restored.eval()
+model.eval()
+with torch.no_grad():
+    print(torch.equal(restored(X_train), model(X_train)))
+# --8<-- [end:save-load]
+
+# --8<-- [start:zeros-like]
+on_meta = torch.ones(2, 3, device="meta")  # stands in for a tensor on a GPU
+print(torch.zeros(2, 3).device)  # a new tensor goes on the CPU unless told otherwise
+print(torch.zeros_like(on_meta).device, torch.zeros_like(on_meta).dtype)  # same shape, device and dtype
+print(torch.zeros(5, device=on_meta.device).device)  # or name the device of a tensor you have
+# --8<-- [end:zeros-like]

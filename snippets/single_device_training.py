@@ -1,4 +1,4 @@
-"""A.9.2 Single-GPU training: the A.7 loop with three changes."""
+"""A.9.2 Single-GPU training: the A.7 loop with three lines added (the page highlights them)."""
 
 import torch
 
@@ -9,30 +9,33 @@ from snippets.toy_data import test_loader, train_ds, train_loader
 # --8<-- [start:train]
 import torch.nn.functional as F
 
-device = choose_device()  # change 1: pick a device
+device = choose_device()
 
 torch.manual_seed(123)
 model = NeuralNetwork(num_inputs=2, num_outputs=2)
-model = model.to(device)  # change 2: move the model to it, once
+model = model.to(device)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
 
 num_epochs = 3
 for epoch in range(num_epochs):
     model.train()
     for batch_idx, (features, labels) in enumerate(train_loader):
-        features, labels = features.to(device), labels.to(device)  # change 3: move every batch
+        features, labels = features.to(device), labels.to(device)
         logits = model(features)
-        loss = F.cross_entropy(logits, labels)
+        loss = F.cross_entropy(logits, labels)  # the loss function applies softmax itself
 
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        optimizer.zero_grad()  # forget the gradients of the previous batch
+        loss.backward()  # compute the gradients of the loss
+        optimizer.step()  # update the parameters with the gradients
 
         print(
             f"Epoch: {epoch + 1:03d}/{num_epochs:03d}"
             f" | Batch {batch_idx + 1:03d}/{len(train_loader):03d}"
             f" | Train Loss: {loss:.2f}"
         )
+
+    model.eval()
+    # optional: evaluate the model here, e.g. on a validation set
 # --8<-- [end:train]
 
 
@@ -66,20 +69,3 @@ from torch.utils.data import DataLoader
 every_train_example = DataLoader(train_ds, batch_size=2)
 print(compute_accuracy(model, every_train_example, device))
 # --8<-- [end:accuracy-all]
-
-# --8<-- [start:pinned]
-from torch.utils.data import DataLoader
-
-pinned_loader = DataLoader(
-    dataset=train_ds,
-    batch_size=2,
-    shuffle=True,
-    drop_last=True,
-    pin_memory=device.type == "cuda",  # page-locked batches, which a CUDA GPU copies from directly
-)
-for features, labels in pinned_loader:
-    # From page-locked memory the copy runs in the background, ordered before the GPU work that uses it.
-    features = features.to(device, non_blocking=True)
-    labels = labels.to(device, non_blocking=True)
-print(features.device, labels.device)
-# --8<-- [end:pinned]

@@ -26,7 +26,8 @@ from tests.site_build import EDIT_URL, build_site
 # short files, and the per-test units of the root conftest.py's SPREAD, even out the ends. A file missing here
 # keeps its place after them; a stale figure costs only balance.
 SLOWEST = {
-    "docs/gpu-training.md": 20,  # A.9's mp.spawn and torchrun blocks: one page, one process
+    "docs/gpu-training.md": 12,  # A.9's mp.spawn block: one page, one process
+    "docs/gpu-platforms.md": 12,  # its torchrun block
     "tests/test_browser_ui.py": 14,
     "tests/test_isolation.py": 12,
     "tests/test_harness.py": 8,

@@ -253,3 +253,49 @@ def test_more_processes_than_gpus_stop_every_process_before_any_cuda_call(monkey
     assert "2 processes" in message and "1 CUDA GPU" in message, message
     assert "--nproc_per_node=gpu" in message and 'CUDA_VISIBLE_DEVICES=""' in message, message
     assert called == [], "the script should stop before it touches a GPU or joins the process group"
+
+
+# A build without libuv, as PyTorch's Windows builds are: its TCPStore refuses to start with torch's own message.
+WITHOUT_LIBUV = """
+import torch.distributed as dist
+import torch.distributed.elastic.rendezvous.c10d_rendezvous_backend as backend
+
+class TCPStoreWithoutLibuv:
+    def __init__(self, *args, **kwargs):
+        raise dist.DistStoreError(MESSAGE)
+
+backend.TCPStore = TCPStoreWithoutLibuv
+"""
+
+
+def libuv_message() -> str:
+    """The error a TCPStore of a build without libuv raises, as torch's C++ library holds it."""
+    import mmap
+
+    library = next(
+        p for p in (Path(torch.__file__).parent / "lib").iterdir() if p.name.startswith(("libtorch_cpu.", "torch_cpu."))
+    )
+    start = b"use_libuv was requested but PyTorch was built without libuv support"
+    with library.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = data.find(start)
+        assert at >= 0, f"{library.name} no longer holds the libuv message the platform page quotes"
+        return data[at : data.find(b"\0", at)].decode()
+
+
+def test_torchrun_standalone_without_libuv_ends_with_the_rendezvous_error_the_platform_page_shows(tmp_path):
+    # torchrun --standalone on Windows: the c10d rendezvous catches the store's error and raises its own, with the
+    # store's error as its cause. The page quotes the last line a reader sees, and the cause above it.
+    message = libuv_message()
+    (tmp_path / "sitecustomize.py").write_text(f"MESSAGE = {message!r}\n{WITHOUT_LIBUV}")
+    (tmp_path / "script.py").write_text("print('never runs')\n")
+    env = launcher_environment(PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}")
+    ended = subprocess.run(
+        torchrun.on_this_machine(2, "script.py"), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert ended.returncode != 0 and "never runs" not in ended.stdout
+    last = ended.stderr.strip().splitlines()[-1]
+    cause = f"torch.distributed.DistStoreError: {message}"
+    assert cause in ended.stderr and "The above exception was the direct cause" in ended.stderr, ended.stderr
+    page = " ".join((ROOT / "docs" / "gpu-platforms.md").read_text(encoding="utf-8").split())
+    for shown in (last, cause):
+        assert f"`{shown}`" in page, f"docs/gpu-platforms.md should quote, as torchrun prints it: {shown}"

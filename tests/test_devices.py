@@ -10,7 +10,10 @@ from primer.paths import CONFIG
 from snippets import devices
 
 # The device choices the page teaches, as the page shows them.
-CHOICES = {section: include(f"snippets/devices.py:{section}", CONFIG) for section in ("choose", "accelerator")}
+CHOICES = {
+    "choose": include("snippets/devices.py:choose", CONFIG),
+    "accelerator": include("snippets/gpu_platforms.py:accelerator", CONFIG),
+}
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,20 @@
 """The site's explanatory figures, as SVG files in docs/figures/.
 
 The figures are plain boxes, arrows and text, so they are generated from this file rather than kept as
-opaque drawings.
+opaque drawings. Two are plots of what a chapter's code makes: the toy data set, from the code A.6 shows, and
+the training loss, from the Output block of A.7's loop, which the page checks compare with a real run.
 Dark mode inverts them with a CSS filter (docs/stylesheets/figures.css), so they use light fills here.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from primer import paths
+from primer.pages.expand import include
 
 INK = "#1f2937"
 COLORS = {  # fill, stroke
@@ -63,6 +66,29 @@ class Figure:
 
     def line(self, x1, y1, x2, y2, color="#9ca3af") -> None:
         self.parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{color}" stroke-width="1.5"/>')
+
+    def polyline(self, points, color=INK, width=2.5) -> None:
+        coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        self.parts.append(
+            f'<polyline points="{coordinates}" fill="none" stroke="{color}" stroke-width="{width}" '
+            'stroke-linejoin="round"/>'
+        )
+
+    def marker(self, x, y, shape, color, hollow=False, size=7) -> None:
+        """A data point: a circle or a square, filled, or hollow (white inside, a thicker outline)."""
+        fill, stroke = COLORS[color]
+        fill = "#ffffff" if hollow else stroke
+        width = 2.5 if hollow else 1.5
+        if shape == "circle":
+            self.parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+            )
+        else:
+            side = size * 1.8
+            self.parts.append(
+                f'<rect x="{x - side / 2:.1f}" y="{y - side / 2:.1f}" width="{side:.1f}" height="{side:.1f}" '
+                f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+            )
 
     def svg(self) -> str:
         return "\n".join(
@@ -300,6 +326,97 @@ def ddp_gradient_sync() -> Figure:
     return f
 
 
+class Axes:
+    """A plot area in a figure: data coordinates to SVG ones, with ticks and grid lines."""
+
+    def __init__(self, f: Figure, box: tuple[float, float, float, float], xs: tuple, ys: tuple) -> None:
+        self.f, (self.left, self.top, self.right, self.bottom), self.xs, self.ys = f, box, xs, ys
+
+    def x(self, value: float) -> float:
+        low, high = self.xs
+        return self.left + (value - low) / (high - low) * (self.right - self.left)
+
+    def y(self, value: float) -> float:
+        low, high = self.ys
+        return self.bottom - (value - low) / (high - low) * (self.bottom - self.top)
+
+    def ticks(self, xticks, yticks, xlabel: str, ylabel: str, size: int = 13, fmt=str, below: float = 36) -> None:
+        for value in xticks:
+            self.f.line(self.x(value), self.top, self.x(value), self.bottom, color="#e5e7eb")
+            self.f.text(self.x(value), self.bottom + 14, fmt(value), size=size)
+        for value in yticks:
+            self.f.line(self.left, self.y(value), self.right, self.y(value), color="#e5e7eb")
+            self.f.text(self.left - 6, self.y(value), fmt(value), size=size, anchor="end")
+        self.f.line(self.left, self.bottom, self.right, self.bottom, color=INK)
+        self.f.line(self.left, self.top, self.left, self.bottom, color=INK)
+        self.f.text((self.left + self.right) / 2, self.bottom + below, xlabel, size=size)
+        self.f.text(self.left - 6, self.top - 14, ylabel, size=size, anchor="start")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace("-", "−")  # a minus sign, as wide as the plus
+
+
+def toy_data_set() -> dict[str, list]:
+    """The toy data set of A.6, made by running the code the page shows."""
+    namespace: dict = {}
+    exec(include("snippets/toy_data.py:data", paths.CONFIG), namespace)
+    return {name: namespace[name].tolist() for name in ("X_train", "y_train", "X_test", "y_test")}
+
+
+def toy_data() -> Figure:
+    data = toy_data_set()
+    f = Figure(360, 300, "The toy data set: two features per example, two classes that a straight line separates")
+    axes = Axes(f, (44, 36, 344, 246), (-2, 4), (-3, 4))
+    axes.ticks(range(-2, 5), range(-2, 5, 2), "feature 1", "feature 2", fmt=_number)
+    styles = {0: ("circle", "blue"), 1: ("square", "orange")}
+    for features, labels, hollow in ((data["X_train"], data["y_train"], False), (data["X_test"], data["y_test"], True)):
+        for (x1, x2), label in zip(features, labels):
+            f.marker(axes.x(x1), axes.y(x2), *styles[label], hollow=hollow)
+    legend = [("circle", "blue", False, "class 0, training"), ("square", "orange", False, "class 1, training")]
+    legend += [("circle", "blue", True, "class 0, test"), ("square", "orange", True, "class 1, test")]
+    for i, (shape, color, hollow, text) in enumerate(legend):
+        y = 52 + i * 22
+        f.marker(212, y, shape, color, hollow=hollow, size=6)
+        f.text(224, y, text, size=13, anchor="start")
+    return f
+
+
+LOSS_LINE = re.compile(r"Epoch: (\d+)/\d+ \| Batch (\d+)/(\d+) \| Train Loss: ([\d.]+)")
+
+
+def training_losses(page: Path = paths.DOCS / "training-loop.md") -> list[tuple[int, int, float]]:
+    """(epoch, batch, loss) of each line that A.7's loop prints, read from the page's Output block under it,
+    which the page checks compare with what the loop prints."""
+    text = page.read_text(encoding="utf-8")
+    found = re.search(r'--8<-- "snippets/training_loop.py:train"\n```\n\n```text title="Output"\n(.*?)```', text, re.S)
+    assert found, f"{page.name} shows no Output block under the training loop"
+    return [(int(e), int(b), float(loss)) for e, b, _, loss in LOSS_LINE.findall(found[1])]
+
+
+def training_loss() -> Figure:
+    losses = training_losses()
+    f = Figure(360, 300, "The training loss of A.7's loop, batch by batch: it falls to almost zero in three epochs")
+    steps = len(losses)
+    axes = Axes(f, (44, 36, 344, 226), (0.5, steps + 0.5), (0, 0.8))
+    axes.ticks(
+        range(1, steps + 1), (0, 0.2, 0.4, 0.6, 0.8), "training step (one batch each)", "loss", fmt=_number, below=60
+    )
+    per_epoch = max(batch for _, batch, _ in losses)
+    for epoch in range(1, steps // per_epoch + 1):
+        middle = (epoch - 1) * per_epoch + (per_epoch + 1) / 2
+        f.text(axes.x(middle), axes.bottom + 36, f"epoch {epoch}", size=13, weight="bold")
+        if epoch > 1:
+            boundary = axes.x((epoch - 1) * per_epoch + 0.5)
+            f.line(boundary, axes.top, boundary, axes.bottom, color="#9ca3af")
+    points = [(axes.x(step), axes.y(loss)) for step, (_, _, loss) in enumerate(losses, 1)]
+    f.polyline(points, color=COLORS["blue"][1])
+    for (x, y), (_, _, loss) in zip(points, losses):
+        f.marker(x, y, "circle", "blue", size=5)
+        f.text(x + 8, y - 12, f"{loss:.2f}", size=12, anchor="start")
+    return f
+
+
 FIGURES = {
     "three-components": three_components,
     "ai-ml-dl": ai_ml_dl,
@@ -314,6 +431,8 @@ FIGURES = {
     "data-loader-workers": data_loader_workers,
     "ddp-model-data": ddp_model_data,
     "ddp-gradient-sync": ddp_gradient_sync,
+    "toy-data": toy_data,
+    "training-loss": training_loss,
 }
 
 
