@@ -73,6 +73,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: -SLOWEST_TESTS.get(item.nodeid, SLOWEST.get(item.nodeid.split("::", 1)[0], 0)))
 
 
+def pytest_runtest_setup(item):
+    """A test marked `gpu` (pyproject.toml declares the marker) needs a CUDA GPU: skipped, saying so, without one."""
+    if item.get_closest_marker("gpu"):
+        import torch  # here: a run with no such test should not pay for importing it
+
+        if not torch.cuda.is_available():
+            pytest.skip("needs a CUDA GPU")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, worker_id):
     """The site, built once per test run: its folder and how the build went (the return code and stderr)."""

@@ -6,7 +6,7 @@ import re
 import pytest
 import torch
 
-from primer import environments, matrix, paths, records
+from primer import environments, lock, matrix, paths, records
 from primer.chapters import chapters
 from primer.generate import tested_with
 from tests import dependencies
@@ -17,7 +17,7 @@ FOUND = records.load()
 @pytest.mark.parametrize("name", environments.locked())  # a given one's torch is its machine's, not uv.lock's
 def test_every_environment_has_a_record_of_its_locked_torch(name: str) -> None:
     assert name in FOUND, f"no matrix/{name}.json: run `uv run dev.py test-matrix {name}`"
-    locked = environments.locked_versions(name)["torch"]
+    locked = lock.versions(name)["torch"]
     recorded = FOUND[name]["machine"]["torch"]
     assert recorded.split("+")[0] == locked, (
         f"matrix/{name}.json was recorded with torch {recorded}, uv.lock has {locked}: "

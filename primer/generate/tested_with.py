@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from primer import paths, pinned, records
+from primer import environments, paths, pinned, records
 
 PAGE = paths.DOCS / "tested-with.md"
 INTRO = """\
@@ -91,6 +91,6 @@ def render() -> dict[Path, str]:
     lines += ["", PINNED, "", "| Output block | Page | Checked by |", "| --- | --- | --- |"]
     for block in pinned.everywhere():
         page_name = block.page.removeprefix("docs/")
-        checked = pinned.checked_by(block, found.get(pinned.GPU))
+        checked = pinned.checked_by(block, found.get(environments.GPU))
         lines.append(f"| {block.title} | [{page_name}]({page_name}), line {block.line} | {checked} |")
     return {PAGE: "\n".join(lines) + "\n"}
