@@ -20,7 +20,7 @@
     uv run dev.py build [MKDOCS ARGS]       build the site into site/ with warnings as errors
     uv run dev.py generate [GENERATOR ...]  rewrite every generated file (figures, notebooks, reports, ...)
     uv run dev.py lint                      ruff (lint and format) and zizmor (the workflow)
-    uv run dev.py run CHAPTER               run one chapter's code on its own, in .scratch/CHAPTER/
+    uv run dev.py run CHAPTER               run one chapter's code (gpu-training) on its own, in .scratch/CHAPTER/
     uv run dev.py environments [--json]     the environments CI runs the matrix in (all but the reference)
 
 The environments are declared once, in pyproject.toml under [tool.primer.environments], as dependency
@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 if sys.version_info < (3, 11):  # noqa: UP036 - the one check an older Python must be able to run
@@ -279,14 +280,42 @@ def pytest_ran_to_its_end(command: list[str], env: dict[str, str]) -> int:
     return code
 
 
+def selected(pytest_args: list[str]) -> list[str]:
+    """The files and folders the pytest arguments name (`docs/tensors.md::line:12` names docs/tensors.md): those
+    that look like paths, so an option's value (`-k usage`) is none."""
+    return [
+        arg.split("::")[0]
+        for arg in pytest_args
+        if not arg.startswith("-") and ("/" in arg or "::" in arg or Path(arg).suffix or (ROOT / arg).exists())
+    ]
+
+
+# pytest's exit code when it collected nothing
+NO_TESTS = 5
+
+
+def nothing_collected(pytest_args: list[str]) -> str:
+    """Why a run that named files ran no tests: a path that does not exist, or one pytest collects nothing from
+    (where none is named, pytest's own summary says what it deselected)."""
+    paths = selected(pytest_args)
+    if not paths:
+        return ""
+    if missing := [path for path in paths if not (ROOT / path).exists()]:
+        return f"dev.py: no tests ran: {', '.join(missing)} does not exist"
+    pytest = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    return (
+        f"dev.py: no tests ran: pytest collects no test from {', '.join(paths)} "
+        f"(it collects from {', '.join(pytest['testpaths'])}: pyproject.toml's testpaths)"
+    )
+
+
 def workers(pytest_args: list[str]) -> list[str]:
     """xdist's worker count for what the arguments select: none for a single file (starting two workers
     costs more than it saves there), else pyproject.toml's one per core; a count given wins."""
     if any(arg in ("-n", "--numprocesses") or arg.startswith(("-n", "--numprocesses=")) for arg in pytest_args):
         return []
-    paths = [ROOT / arg.split("::")[0] for arg in pytest_args if not arg.startswith("-")]
-    selected = [path for path in paths if path.exists()]
-    return ["-n", "0"] if len(selected) == 1 and selected[0].is_file() else []
+    paths = [ROOT / path for path in selected(pytest_args)]
+    return ["-n", "0"] if len(paths) == 1 and paths[0].is_file() else []
 
 
 def parser() -> argparse.ArgumentParser:
@@ -370,7 +399,10 @@ def run(command: str, args: list[str]) -> int:
     # A child process, not exec: on Windows exec starts a new process and returns to the shell at once.
     try:
         if command == "test":
-            return pytest_ran_to_its_end([python, *command_args, *workers(args), *args], activated(python))
+            code = pytest_ran_to_its_end([python, *command_args, *workers(args), *args], activated(python))
+            if code == NO_TESTS and (why := nothing_collected(args)):
+                print(why, flush=True)
+            return code
         return subprocess.run([python, *command_args, *args], cwd=ROOT, env=activated(python)).returncode
     except KeyboardInterrupt:  # the child got Ctrl-C too and reports it
         return 130

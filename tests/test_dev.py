@@ -341,3 +341,43 @@ def test_a_gpu_run_refuses_wheels_gathered_for_another_python(monkeypatch, tmp_p
     other = f"3.{sys.version_info[1] + 1}.0"
     with pytest.raises(SystemExit, match=rf"are for Python {other}, this is .*gpu-wheels --python"):
         dev.main(["gpu-run", str(wheel_folder(tmp_path, other))])
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["docs/nope.md"], "dev.py: no tests ran: docs/nope.md does not exist"),
+        (["docs/nope.md::line:3", "-k", "x"], "docs/nope.md does not exist"),
+        (["primer/lock.py"], "pytest collects no test from primer/lock.py (it collects from tests, docs, README.md"),
+        (["-k", "no_such_test"], ""),  # nothing named: pytest's summary says what it deselected
+    ],
+)
+def test_a_test_run_that_ran_nothing_says_why(args, says, monkeypatch, capsys):
+    monkeypatch.setattr(dev, "environment", lambda name: Path(sys.executable))
+    monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: dev.NO_TESTS)
+    assert dev.main(["test", *args]) == dev.NO_TESTS
+    out = capsys.readouterr().out
+    assert says in out and (says or not out), out
+
+
+def test_dev_py_run_takes_a_chapters_name_and_says_which_where_it_is_none(capsys):
+    from primer import chapters, run_chapter
+
+    with pytest.raises(SystemExit) as ended:
+        run_chapter.main(["toy_data"])  # a helper module, not a chapter
+    assert "'toy_data' is no chapter; it runs one of" in str(ended.value)
+    assert all(chapter in str(ended.value) for chapter in chapters.chapters())
+
+
+def test_dev_py_run_runs_the_code_a_chapter_shows_in_its_scratch_folder(monkeypatch, tmp_path, capsys):
+    """A chapter named as its page is (`computation-graphs`), its code in snippets modules of any name."""
+    from primer import paths, run_chapter
+
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    run_chapter.main(["computation-graphs"])
+    assert "dev.py run: snippets/computation_graphs.py" in capsys.readouterr().out
+    assert Path.cwd() == tmp_path / ".scratch" / "computation-graphs"
+    modules, files, commands = run_chapter.code_of("gpu-training")  # its page has no module of its name
+    assert modules and all((paths.SNIPPETS / f"{module}.py").is_file() for module in modules)
+    assert files and all(any(name in command for command in commands) for name in files), "each saved file is started"
