@@ -196,8 +196,14 @@ def python_forks(request) -> Callable[[], str]:
         deadline = time.monotonic() + 180
         while not Path(address).exists():  # the zygote creates it once it takes connections
             assert time.monotonic() < deadline, "the zygote of tests/forked_python.py did not start"
-            assert not own or own[0].poll() is None, "the zygote of tests/forked_python.py ended"
+            if own and own[0].poll() is not None:
+                break
             time.sleep(0.05)
+        if not forked_python.serving(address):
+            # Every later test that starts a process with it would fail too, or wait on what it never starts.
+            message = f"{forked_python.GONE} ({address}): see its error above; the run stops here"
+            request.session.shouldstop = message
+            pytest.fail(message, pytrace=False)
         return command
 
     yield python

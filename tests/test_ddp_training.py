@@ -98,7 +98,7 @@ def launch_two_nodes(*args: str, cwd: Path, python: str | None = None) -> list[s
     finally:
         for node in nodes:
             node.kill()
-            node.wait()
+            node.wait(timeout=30)
 
 
 PROBE = str(ROOT / "tests" / "ddp_probe.py")

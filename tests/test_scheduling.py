@@ -29,7 +29,7 @@ def test_a_page_stays_whole_in_one_worker_with_the_projects_scheduler(pytester: 
     ]
     (pytester.path / "docs").mkdir()
     (pytester.path / "docs" / "page.md").write_text("# A page\n\n" + "\n".join(blocks))
-    result = pytester.runpytest_subprocess("docs/page.md", "-n", "2")
+    result = pytester.runpytest_subprocess("docs/page.md", "-n", "2", timeout=300)
     result.assert_outcomes(passed=BLOCKS)
 
 
