@@ -20,7 +20,7 @@
     uv run dev.py build [MKDOCS ARGS]       build the site into site/ with warnings as errors
     uv run dev.py generate [GENERATOR ...]  rewrite every generated file (figures, notebooks, reports, ...)
     uv run dev.py lint                      ruff (lint and format) and zizmor (the workflow)
-    uv run dev.py run CHAPTER               run one chapter's code on its own, in .scratch/CHAPTER/
+    uv run dev.py run CHAPTER               run one chapter's code (gpu-training) on its own, in .scratch/CHAPTER/
     uv run dev.py environments [--json]     the environments CI runs the matrix in (all but the reference)
     uv run dev.py watch                     the newest torch on PyPI, outside the lock, against the latest
                                             environment's Output blocks: lists the blocks that now differ
@@ -42,12 +42,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 if sys.version_info < (3, 11):  # noqa: UP036 - the one check an older Python must be able to run
     sys.exit("dev.py needs Python 3.11 or newer: run it with `uv run dev.py`")
 
-from primer import environments, wheel_platforms  # after the check: it needs Python 3.11 (tomllib)
+from primer import environments  # after the check: it needs Python 3.11 (tomllib)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -138,38 +139,32 @@ def ci_matrix() -> list[str]:
     return [name for name in environments.locked() if name != environments.REFERENCE]
 
 
-GPU = "gpu"
 REQUIREMENTS = "requirements.txt"  # in the wheel folder: what gpu-run installs from it
-
-
-def gpu_requirements() -> str:
-    """The packages the gpu environment installs beside the machine's torch, pinned as uv.lock pins them; its
-    groups ask for no torch, so neither torch nor its CUDA libraries are among them."""
-    options = ["--frozen", "--no-hashes", "--no-header", "--no-annotate", "--no-emit-project"]
-    return subprocess.run(
-        [environments.uv(), "export", *options, *environments.declared()[GPU].group_options],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+# uv.lock's markers are evaluated with packaging (primer/lock.py), which this file, standard library only, has not:
+# it runs in the site environment, where MkDocs needs it.
+MARKERS = "site"
 
 
 def gpu_wheels(options: argparse.Namespace) -> int:
     """On a machine with internet: download the wheels of the gpu environment for a GPU machine's Python and
-    platform into a folder, with the requirements gpu-run installs: the lock's, their markers evaluated here
-    for that Python and platform (pip would evaluate them for the interpreter it runs under)."""
-    try:
-        chosen = wheel_platforms.for_target(gpu_requirements(), options.python, options.platform)
-    except ValueError as error:
-        options.usage(str(error))
+    platform into a folder, with the requirements gpu-run installs: the packages its groups install beside the
+    machine's torch, as uv.lock pins them, their markers evaluated for that Python and platform (pip would
+    evaluate them for the interpreter it runs under)."""
+    python = environment(MARKERS)
+    select = [python, "-m", "primer.lock", environments.GPU, "--python", options.python, "--platform", options.platform]
+    chosen = subprocess.run(select, cwd=ROOT, env=activated(python), capture_output=True, text=True)
+    if chosen.returncode == 2:
+        options.usage(chosen.stderr.strip().splitlines()[-1])
+    if chosen.returncode:
+        sys.exit(f"dev.py: gpu-wheels: {' '.join(map(str, select))} failed:\n{chosen.stderr}")
+    gathered = json.loads(chosen.stdout)
     options.folder.mkdir(parents=True, exist_ok=True)
     requirements = options.folder / REQUIREMENTS
     header = f"{TARGET} {options.python} {options.platform}\n"
-    requirements.write_text(header + "\n".join(chosen) + "\n", encoding="utf-8")
+    requirements.write_text(header + "\n".join(gathered["requirements"]) + "\n", encoding="utf-8")
     # uv has no `pip download`: it runs pip itself.
     download = ["pip", "download", "--only-binary=:all:", "--no-deps", "--python-version", options.python]
-    download += [f"--platform={tag}" for tag in wheel_platforms.installing_on(options.platform)]
+    download += [f"--platform={tag}" for tag in gathered["wheel_platforms"]]
     download += ["--dest", str(options.folder), "--requirement", str(requirements)]
     return subprocess.run([environments.uv(), "tool", "run", *download], cwd=ROOT).returncode
 
@@ -196,7 +191,7 @@ def given_environment(wheels: Path, command: str, needs_gpu: bool) -> Path:
             f"dev.py: the wheels in {wheels} are for Python {version}, this is {here}: gather them with "
             f"`dev.py gpu-wheels --python {here}`, or run this with that Python"
         )
-    folder = environments.declared()[GPU].folder
+    folder = environments.declared()[environments.GPU].folder
     python = environments.interpreter(folder, sys.platform)
     install = [python, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--find-links", str(wheels)]
     steps = [
@@ -207,7 +202,7 @@ def given_environment(wheels: Path, command: str, needs_gpu: bool) -> Path:
     if needs_gpu:
         steps.append(
             (
-                [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"],
+                has_cuda_command(python),
                 f"torch finds no CUDA GPU on this machine (torch.cuda.is_available() is False): {command} needs one",
             )
         )
@@ -217,8 +212,13 @@ def given_environment(wheels: Path, command: str, needs_gpu: bool) -> Path:
     return python
 
 
+def has_cuda_command(python: Path) -> list:
+    """What tells whether the interpreter's torch finds a CUDA GPU: its exit code."""
+    return [python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"]
+
+
 def has_cuda(python: Path) -> bool:
-    return subprocess.run([python, "-c", "import sys, torch; sys.exit(not torch.cuda.is_available())"]).returncode == 0
+    return subprocess.run(has_cuda_command(python)).returncode == 0
 
 
 def check_machine(options: argparse.Namespace) -> int:
@@ -226,7 +226,7 @@ def check_machine(options: argparse.Namespace) -> int:
     uv.lock, or offline the machine's own torch with gathered wheels), written as a record of the machine."""
     if options.wheels:
         python = given_environment(options.wheels, "check-machine", needs_gpu=False)
-        name = GPU if has_cuda(python) else environments.REFERENCE  # a GPU prints what the gpu blocks show
+        name = environments.GPU if has_cuda(python) else environments.REFERENCE  # a GPU prints what the gpu blocks show
     else:
         python, name = environment(environments.REFERENCE), environments.REFERENCE
     print(f"dev.py: checking every page on this machine, in the {name} environment", flush=True)
@@ -240,8 +240,10 @@ def gpu_run(wheels: Path) -> int:
     benchmark in it, each even if one before failed."""
     python = given_environment(wheels, "gpu-run", needs_gpu=True)
     steps = {
-        "the suite": lambda: pytest_ran_to_its_end([python, "-m", "pytest", f"--environment={GPU}"], activated(python)),
-        "test-matrix gpu": lambda: test_matrix([GPU], str(python), []),
+        "the suite": lambda: pytest_ran_to_its_end(
+            [python, "-m", "pytest", f"--environment={environments.GPU}"], activated(python)
+        ),
+        "test-matrix gpu": lambda: test_matrix([environments.GPU], str(python), []),
         # Beside the committed records, not over this project's own matmul.json.
         "benchmarks.matmul": lambda: (
             subprocess.run(
@@ -332,14 +334,42 @@ def pytest_ran_to_its_end(command: list[str], env: dict[str, str]) -> int:
     return code
 
 
+def selected(pytest_args: list[str]) -> list[str]:
+    """The files and folders the pytest arguments name (`docs/tensors.md::line:12` names docs/tensors.md): those
+    that look like paths, so an option's value (`-k usage`) is none."""
+    return [
+        arg.split("::")[0]
+        for arg in pytest_args
+        if not arg.startswith("-") and ("/" in arg or "::" in arg or Path(arg).suffix or (ROOT / arg).exists())
+    ]
+
+
+# pytest's exit code when it collected nothing
+NO_TESTS = 5
+
+
+def nothing_collected(pytest_args: list[str]) -> str:
+    """Why a run that named files ran no tests: a path that does not exist, or one pytest collects nothing from
+    (where none is named, pytest's own summary says what it deselected)."""
+    paths = selected(pytest_args)
+    if not paths:
+        return ""
+    if missing := [path for path in paths if not (ROOT / path).exists()]:
+        return f"dev.py: no tests ran: {', '.join(missing)} does not exist"
+    pytest = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    return (
+        f"dev.py: no tests ran: pytest collects no test from {', '.join(paths)} "
+        f"(it collects from {', '.join(pytest['testpaths'])}: pyproject.toml's testpaths)"
+    )
+
+
 def workers(pytest_args: list[str]) -> list[str]:
     """xdist's worker count for what the arguments select: none for a single file (starting two workers
     costs more than it saves there), else pyproject.toml's one per core; a count given wins."""
     if any(arg in ("-n", "--numprocesses") or arg.startswith(("-n", "--numprocesses=")) for arg in pytest_args):
         return []
-    paths = [ROOT / arg.split("::")[0] for arg in pytest_args if not arg.startswith("-")]
-    selected = [path for path in paths if path.exists()]
-    return ["-n", "0"] if len(selected) == 1 and selected[0].is_file() else []
+    paths = [ROOT / path for path in selected(pytest_args)]
+    return ["-n", "0"] if len(paths) == 1 and paths[0].is_file() else []
 
 
 def parser() -> argparse.ArgumentParser:
@@ -431,7 +461,10 @@ def run(command: str, args: list[str]) -> int:
     # A child process, not exec: on Windows exec starts a new process and returns to the shell at once.
     try:
         if command == "test":
-            return pytest_ran_to_its_end([python, *command_args, *workers(args), *args], activated(python))
+            code = pytest_ran_to_its_end([python, *command_args, *workers(args), *args], activated(python))
+            if code == NO_TESTS and (why := nothing_collected(args)):
+                print(why, flush=True)
+            return code
         return subprocess.run([python, *command_args, *args], cwd=ROOT, env=activated(python)).returncode
     except KeyboardInterrupt:  # the child got Ctrl-C too and reports it
         return 130

@@ -19,6 +19,7 @@ from pathlib import Path
 from primer.paths import ROOT
 
 REFERENCE = "reference"  # the outputs on the pages come from it
+GPU = "gpu"  # a machine's own CUDA torch, given: the one environment that runs on an NVIDIA GPU
 # What the project's commands run with where the user has not set them: no banner about MkDocs 2 on every
 # build, and files read as UTF-8 on every platform (Windows' code page aside).
 DEFAULT_VARIABLES = {"NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
@@ -83,22 +84,3 @@ def names() -> tuple[str, ...]:
 def locked() -> tuple[str, ...]:
     """The environments the examples are verified in that uv.lock makes (not a given interpreter)."""
     return tuple(name for name in names() if not declared()[name].given)
-
-
-@functools.cache
-def uv_lock() -> dict:
-    return tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
-
-
-@functools.cache
-def locked_versions(name: str) -> dict[str, str]:
-    """The version uv.lock installs of each package an environment's groups ask for directly."""
-    packages = uv_lock()["package"]
-    project = next(package for package in packages if package.get("source", {}).get("virtual") == ".")
-    groups = project.get("dev-dependencies", {})
-    by_name = {package["name"]: package["version"] for package in packages}
-    return {
-        requirement["name"]: requirement.get("version", by_name.get(requirement["name"], ""))
-        for group in declared()[name].groups
-        for requirement in groups.get(group, [])
-    }

@@ -15,11 +15,9 @@ from pathlib import Path
 
 from sybil import Document
 
-from primer import paths
+from primer import environments, paths
 from primer.pages import blocks
 from primer.pages.expand import expand_page
-
-GPU = "gpu"
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def on_page(page: Path) -> list[Pinned]:
         if not isinstance(block, blocks.CodeBlock):
             continue
         for fence in block.shown:
-            if block.code.needs == "cuda" or GPU in fence.environments:
+            if block.code.needs == "cuda" or environments.GPU in fence.environments:
                 identity = "\0".join([name, block.code.source, repr(sorted(fence.attributes.items()))])
                 key = hashlib.sha256(identity.encode()).hexdigest()[:16]
                 origin = expanded.origins[fence.first_line]

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from primer import environments, paths
+from primer.pages.expand import expand_page
 
 
 class Malformed(ValueError):
@@ -63,20 +64,24 @@ MACHINES = paths.MATRIX / "machines"  # the records of `dev.py check-machine`, o
 MACHINE_FIELDS = {"system": _TEXT, "accelerator": _TEXT, "commit": _MAYBE_TEXT, "digests": (dict,)}
 
 
+def digest(page: Path, config: Path = paths.CONFIG) -> str:
+    """A page's fingerprint: what it shows, its includes expanded as the site expands them (a snippet module of
+    any name, or one several pages share), and its notebook, with line endings as git checks them in (a Windows
+    checkout has CRLF)."""
+    parts = [expand_page(page, config).text]
+    notebook = page.parent / "notebooks" / f"{page.stem}.ipynb"
+    if notebook.is_file():
+        parts.append(notebook.read_text(encoding="utf-8"))
+    return hashlib.sha256("\0".join(parts).replace("\r\n", "\n").encode()).hexdigest()[:16]
+
+
 def digests() -> dict[str, str]:
-    """Each chapter page's fingerprint: its text, its snippet module's and its notebook's, with line endings
-    as git checks them in (a Windows checkout has CRLF). A record keeps them, so a later page tells it is stale."""
-    found = {}
-    for page in sorted(paths.DOCS.glob("*.md")):
-        if page.name == "tested-with.md":  # made from the records themselves
-            continue
-        parts = [page, paths.SNIPPETS / f"{page.stem.replace('-', '_')}.py", paths.NOTEBOOKS / f"{page.stem}.ipynb"]
-        digest = hashlib.sha256()
-        for part in parts:
-            if part.is_file():
-                digest.update(part.read_text(encoding="utf-8").replace("\r\n", "\n").encode())
-        found[f"docs/{page.name}"] = digest.hexdigest()[:16]
-    return found
+    """Each page's fingerprint. A machine record keeps them, so a later page tells it is stale."""
+    return {
+        f"docs/{page.name}": digest(page)
+        for page in sorted(paths.DOCS.glob("*.md"))
+        if page.name != "tested-with.md"  # made from the records themselves
+    }
 
 
 def changed_since(record: dict) -> list[str]:
@@ -118,9 +123,18 @@ def label(record: dict) -> str:
     return f"torch {record['machine']['torch']}, {build}, {gpu}"
 
 
-def verified(record: dict, page: str) -> bool:
-    """Whether every check of a docs page (`tensors.md`) and of its notebook passed in that environment."""
+def _entries(record: dict, page: str) -> list[dict]:
     stem = page.removesuffix(".md")
     entries = [record["results"].get(f"docs/{page}"), record["results"].get(f"docs/notebooks/{stem}.ipynb")]
-    ran = [entry for entry in entries if entry]
-    return bool(ran) and not any(entry["failed"] for entry in ran)
+    return [entry for entry in entries if entry]
+
+
+def ran(record: dict, page: str) -> bool:
+    """Whether the run in that environment checked a docs page (`tensors.md`) or its notebook at all."""
+    return bool(_entries(record, page))
+
+
+def verified(record: dict, page: str) -> bool:
+    """Whether every check of a docs page (`tensors.md`) and of its notebook passed in that environment."""
+    entries = _entries(record, page)
+    return bool(entries) and not any(entry["failed"] for entry in entries)

@@ -2,9 +2,10 @@
 
 "Setting up" tells a reader which Python, which macOS and which GPU the pinned PyTorch needs, and which
 versions each environment verifies the examples with. `derive` reads those facts from a lock and a pyproject
-(as parsed TOML, so that a test can hand it a changed one), and `tests/test_setup_facts.py` checks that every
-sentence listed there, filled in with them, is on its page: the next `uv lock` or change of requires-python
-that changes one fails until the page says the new truth. Where each fact comes from:
+(as parsed TOML, so that a test can hand it a changed one) with primer/lock.py's readers, and
+`tests/test_setup_facts.py` checks that every sentence listed there, filled in with them, is on its page: the
+next `uv lock` or change of requires-python that changes one fails until the page says the new truth.
+Where each fact comes from:
 
 - the versions (`reference_torch`, `latest_numpy`, ...): the version each dependency group pins in the lock;
 - the Python range (`python_min`, `python_max`): pyproject's requires-python, the Pythons this project is
@@ -24,11 +25,11 @@ version still supports, and the oldest driver it runs on.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name, parse_wheel_filename
+
+from primer import lock as locked
 
 # For each CUDA major version: the oldest GPU generation its builds of PyTorch contain code for, and the
 # oldest Linux driver branch that runs it (NVIDIA's CUDA release notes; pytorch/pytorch RELEASE.md, "PyTorch
@@ -52,66 +53,6 @@ class Claim:
         return self.template.format(**facts)
 
 
-def _project(lock: dict) -> dict:
-    return next(package for package in lock["package"] if package.get("source", {}).get("virtual") == ".")
-
-
-def group_version(lock: dict, group: str, name: str) -> str:
-    """The version of `name` that a dependency group of the project pins in the lock."""
-    requirements = _project(lock).get("dev-dependencies", {}).get(group, [])
-    requirement = next(r for r in requirements if canonicalize_name(r["name"]) == canonicalize_name(name))
-    if "version" in requirement:
-        return requirement["version"]
-    (version,) = {p["version"] for p in lock["package"] if canonicalize_name(p["name"]) == canonicalize_name(name)}
-    return version
-
-
-def _package(lock: dict, name: str, version: str) -> dict:
-    wanted = canonicalize_name(name)
-    return next(p for p in lock["package"] if canonicalize_name(p["name"]) == wanted and p["version"] == version)
-
-
-def _wheel_tags(package: dict):
-    for wheel in package.get("wheels", []):
-        yield from parse_wheel_filename(wheel["url"].rsplit("/", 1)[1])[3]
-
-
-def cpython_minors(package: dict) -> set[int]:
-    """The minor versions of CPython 3 that the package has wheels for in the lock."""
-    return {int(tag.interpreter[3:]) for tag in _wheel_tags(package) if re.fullmatch(r"cp3\d+", tag.interpreter)}
-
-
-def macos_minimum(package: dict) -> tuple[int, int]:
-    """The oldest macOS (on Apple silicon) that one of the package's wheels installs on."""
-    versions = [
-        (int(match[1]), int(match[2]))
-        for tag in _wheel_tags(package)
-        if (match := re.fullmatch(r"macosx_(\d+)_(\d+)_(arm64|universal2)", tag.platform))
-    ]
-    return min(versions)
-
-
-def linux_cuda(lock: dict, torch: dict) -> tuple[int, int]:
-    """The CUDA version of the torch that PyPI serves for Linux: the cuda-toolkit release it depends on."""
-    for dependency in torch.get("dependencies", []):
-        if dependency["name"] == "cuda-toolkit" and "linux" in dependency.get("marker", "linux"):
-            version = dependency.get("version") or next(
-                p["version"] for p in lock["package"] if p["name"] == "cuda-toolkit"
-            )
-            major, minor = version.split(".")[:2]
-            return int(major), int(minor)
-    raise ValueError(f"torch {torch['version']} depends on no cuda-toolkit on Linux: is it still a CUDA build?")
-
-
-def python_range(requires_python: str) -> tuple[int, int]:
-    """The oldest and newest minor versions of Python 3 that a requires-python allows (it must have an upper bound)."""
-    allowed = SpecifierSet(requires_python)
-    minors = [m for m in range(100) if f"3.{m}.0" in allowed or f"3.{m}.99" in allowed]
-    if not minors or 99 in minors:
-        raise ValueError(f"requires-python {requires_python!r} names no newest Python: give it an upper bound")
-    return minors[0], minors[-1]
-
-
 def requires_python_min(requires_python: str) -> str:
     """The oldest Python (as 3.N) that a package's Requires-Python allows, such as '>=3.11' -> '3.11'."""
     allowed = SpecifierSet(requires_python)
@@ -123,20 +64,21 @@ def derive(lock: dict, pyproject: dict) -> dict[str, str]:
     facts: dict[str, str] = {}
     for group in ("reference", "latest", "book"):
         for name in ("torch", "numpy"):
-            version = group_version(lock, group, name)
+            version = locked.group_versions(group, lock)[name]
             facts[f"{group}_{name}"] = version
             facts[f"{group}_{name}_minor"] = ".".join(version.split(".")[:2])
             facts[f"{group}_{name}_major"] = version.split(".")[0]
     facts["book_numpy_next_major"] = str(int(facts["book_numpy_major"]) + 1)
 
-    torch = _package(lock, "torch", facts["reference_torch"])
-    numpy = _package(lock, "numpy", facts["reference_numpy"])
+    torch = locked.package("torch", facts["reference_torch"], lock)
+    numpy = locked.package("numpy", facts["reference_numpy"], lock)
     # The Pythons the project is locked and tested for. The lock keeps only the wheels that fit requires-python,
     # so their tags cannot say more than it does; they can only show that the pins install on each of its Pythons.
     requires_python = pyproject["project"]["requires-python"]
-    oldest, newest = python_range(requires_python)
+    minors = locked.minors(requires_python)
+    oldest, newest = minors[0], minors[-1]
     for package in (torch, numpy):
-        missing = sorted(set(range(oldest, newest + 1)) - cpython_minors(package))
+        missing = sorted(set(minors) - locked.cpython_minors(package))
         if missing:
             raise ValueError(
                 f"the locked {package['name']} {package['version']} has no wheels for Python "
@@ -146,13 +88,13 @@ def derive(lock: dict, pyproject: dict) -> dict[str, str]:
     facts["python_before_min"] = f"3.{oldest - 1}"
     facts["project_python_min"] = str(SpecifierSet(requires_python)).split(">=")[1].split(",")[0].strip()
 
-    book_minors = sorted(cpython_minors(_package(lock, "torch", facts["book_torch"])))
+    book_minors = sorted(locked.cpython_minors(locked.package("torch", facts["book_torch"], lock)))
     facts["book_python_max"] = f"3.{book_minors[-1]}"
 
-    major, minor = macos_minimum(torch)
+    major, minor = locked.oldest_macos(torch)
     facts["macos_min"] = str(major) if minor == 0 else f"{major}.{minor}"
 
-    cuda_major, cuda_minor = linux_cuda(lock, torch)
+    cuda_major, cuda_minor = locked.linux_cuda(torch, lock)
     if cuda_major not in CUDA_SUPPORT:
         raise UnknownCuda(f"torch {facts['reference_torch']} is a CUDA {cuda_major} build; add it to CUDA_SUPPORT")
     oldest_gpu, driver = CUDA_SUPPORT[cuda_major]

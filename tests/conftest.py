@@ -20,58 +20,14 @@ from primer.paths import ROOT
 from tests import browser, dependencies, forked_python
 from tests.site_build import EDIT_URL, build_site
 
-# The files whose tests take longest, in seconds on this 2-core machine (`uv run dev.py test --durations=0`,
-# summed per file; a file's first browser test or site check also waits for the site's build). The processes take
-# them first, the longest first, so that no process starts a long file when the other is nearly done: the
-# short files, and the per-test units of the root conftest.py's SPREAD, even out the ends. A file missing here
-# keeps its place after them; a stale figure costs only balance.
-SLOWEST = {
-    "docs/gpu-training.md": 12,  # A.9's mp.spawn block: one page, one process
-    "docs/gpu-platforms.md": 12,  # its torchrun block
-    "tests/test_browser_ui.py": 14,
-    "tests/test_isolation.py": 12,
-    "tests/test_harness.py": 8,
-    "tests/test_scheduling.py": 6,
-    "tests/test_site.py": 6,
-    "tests/test_mutations.py": 6,
-    "tests/test_adding_a_chapter.py": 5,
-    "tests/test_ddp_training.py": 5,
-    "tests/test_data_loaders.py": 4,
-    "tests/test_forked_python.py": 4,
-    "docs/saving-and-loading.md": 3,
-    "docs/setting-up.md": 3,
-    "docs/common-errors.md": 3,
-    "docs/training-loop.md": 3,
-    "docs/data-loaders.md": 3,
-    "docs/exercises.md": 2,
-}
 
+def pytest_runtest_setup(item):
+    """A test marked `gpu` (pyproject.toml declares the marker) needs a CUDA GPU: skipped, saying so, without one."""
+    if item.get_closest_marker("gpu"):
+        import torch  # here: a run with no such test should not pay for importing it
 
-# The slowest tests of the files whose tests spread over the processes one by one (the root conftest.py's SPREAD:
-# only there may a test leave its file's order), measured so too.
-PAGE_CHECK = "tests/test_browser_pages.py::test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible"
-COPY_CHECK = (
-    "tests/test_browser_copy_paste.py::"
-    "test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_checked_outputs"
-)
-SLOWEST_TESTS = {
-    f"{PAGE_CHECK}[/notebooks/gpu-training/]": 9,
-    f"{PAGE_CHECK}[/gpu-training/]": 9,
-    f"{COPY_CHECK}[gpu-training]": 5,
-    f"{PAGE_CHECK}[/notebooks/saving-and-loading/]": 5,
-    f"{PAGE_CHECK}[/notebooks/data-loaders/]": 5,
-    "tests/test_browser_pages.py::test_the_dark_scheme_is_accessible_too[/gpu-training/]": 5,
-    f"{PAGE_CHECK}[/notebooks/common-errors/]": 4,
-    f"{PAGE_CHECK}[/notebooks/tensors/]": 4,
-    "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows[common-errors]": 4,
-    f"{COPY_CHECK}[common-errors]": 4,
-}
-
-
-@pytest.hookimpl(trylast=True)  # after the root conftest.py's order, which this keeps among equals
-def pytest_collection_modifyitems(items):
-    """The slowest first (SLOWEST_TESTS, SLOWEST); a stable sort, so each file's tests keep their order."""
-    items.sort(key=lambda item: -SLOWEST_TESTS.get(item.nodeid, SLOWEST.get(item.nodeid.split("::", 1)[0], 0)))
+        if not torch.cuda.is_available():
+            pytest.skip("needs a CUDA GPU")
 
 
 @pytest.fixture(scope="session")
@@ -188,8 +144,14 @@ def python_forks(request) -> Callable[[], str]:
         deadline = time.monotonic() + 180
         while not Path(address).exists():  # the zygote creates it once it takes connections
             assert time.monotonic() < deadline, "the zygote of tests/forked_python.py did not start"
-            assert not own or own[0].poll() is None, "the zygote of tests/forked_python.py ended"
+            if own and own[0].poll() is not None:
+                break
             time.sleep(0.05)
+        if not forked_python.serving(address):
+            # Every later test that starts a process with it would fail too, or wait on what it never starts.
+            message = f"{forked_python.GONE} ({address}): see its error above; the run stops here"
+            request.session.shouldstop = message
+            pytest.fail(message, pytrace=False)
         return command
 
     yield python

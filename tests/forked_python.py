@@ -34,6 +34,7 @@ import sys
 
 # Where one is missing or fails to import, code that imports it fails as it would in an interpreter of its own.
 PRELOAD = ("torch", "torch._dynamo", "numpy", "ipykernel.kernelapp")
+GONE = "forked python: the zygote of tests/forked_python.py has ended"  # a launcher's message where it has
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
 
@@ -81,7 +82,13 @@ def zygote(address: str) -> None:
                     os._exit(0)  # at once: an interpreter that has imported torch takes a while to finalize
             elif key.data == "launcher":
                 connection, _ = server.accept()
-                message, fds, _, _ = socket.recv_fds(connection, 1 << 20, 256)
+                try:
+                    message, fds, _, _ = socket.recv_fds(connection, 1 << 20, 256)
+                except OSError:  # the launcher went before it asked: nothing to fork
+                    message, fds = b"", []
+                if not message:  # a launcher gone, or one that only looked whether this serves
+                    connection.close()
+                    continue
                 pid = os.fork()
                 if pid == 0:
                     code = 1
@@ -97,7 +104,12 @@ def zygote(address: str) -> None:
                         os._exit(code)
                 for fd in fds:
                     os.close(fd)
-                connection.sendall(str(pid).encode())
+                try:
+                    connection.sendall(str(pid).encode())
+                except OSError:  # its launcher is gone (killed while it asked): so is the fork; the zygote stays
+                    _kill_group(pid)
+                    connection.close()
+                    continue
                 launchers[pid] = connection
                 selector.register(connection, selectors.EVENT_READ, pid)
             elif key.data == "ended":
@@ -108,7 +120,10 @@ def zygote(address: str) -> None:
                     pass
                 _reap(launchers, selector)
             else:  # a launcher's connection closed: the launcher is gone, so is its fork
-                key.fileobj.recv(16)
+                try:
+                    key.fileobj.recv(16)
+                except OSError:
+                    pass
                 _kill_group(key.data)
                 selector.unregister(key.fileobj)
                 key.fileobj.close()
@@ -256,13 +271,21 @@ def _run_as_main(source: str | bytes, filename: str, names: dict) -> None:
 def launch(address: str, args: list[str]) -> None:
     """The launcher: have the zygote fork the process, pass signals on, exit as the fork does."""
     zygote_connection = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    zygote_connection.connect(address)
+    try:
+        zygote_connection.connect(address)
+    except OSError as error:
+        sys.exit(f"{GONE} ({address}: {error})")
     mine = zygote_connection.fileno()
     numbers = sorted(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) != mine)
     numbers = [fd for fd in numbers if _is_open(fd)]  # listing /proc/self/fd opened one more for a moment
     request = {"args": args, "cwd": os.getcwd(), "env": dict(os.environ), "fds": numbers}
     socket.send_fds(zygote_connection, [json.dumps(request).encode()], numbers)
-    child = int(zygote_connection.recv(64))
+    zygote_connection.settimeout(60)  # a fork takes milliseconds: a zygote that does not answer has hung
+    try:
+        child = int(zygote_connection.recv(64))
+    except (OSError, ValueError) as error:
+        sys.exit(f"{GONE}: it did not start the process ({error or 'no answer'})")
+    zygote_connection.settimeout(None)  # from here on the fork runs as long as it runs; whoever started it bounds it
     for fd in numbers:
         if fd > 2:
             os.close(fd)  # the fork has them: a pipe's end held here no longer keeps it open
@@ -281,6 +304,18 @@ def launch(address: str, args: list[str]) -> None:
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
     sys.exit(code)
+
+
+def serving(address: str) -> bool:
+    """Whether a zygote serves at address: it takes a connection (and drops one that asks nothing)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        probe.connect(address)
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
 
 
 def _is_open(fd: int) -> bool:

@@ -18,6 +18,7 @@ def project_files() -> list[str]:
         capture_output=True,
         text=True,
         check=True,
+        timeout=60,
     ).stdout
     return sorted({name for name in listed.split("\0") if name and (ROOT / name).is_file()})  # not deleted ones
 

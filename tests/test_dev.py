@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import re
@@ -90,7 +89,7 @@ def test_the_torch_each_environment_locks_is_the_one_its_group_pins():
     for name in environments.locked():
         pins = [pin for group in environments.declared()[name].groups for pin in PYPROJECT["dependency-groups"][group]]
         (torch_pin,) = [pin for pin in pins if pin.startswith("torch==")]
-        assert torch_pin.split(";")[0] == f"torch=={environments.locked_versions(name)['torch']}"
+        assert torch_pin.split(";")[0] == f"torch=={lock.versions(name)['torch']}"
 
 
 def test_ci_runs_the_matrix_in_every_declared_environment_but_the_reference(capsys):
@@ -214,17 +213,17 @@ def test_the_gpu_environment_runs_in_the_given_interpreter_without_sync(monkeypa
     assert recorded.commands == [[str(python), "-m", "primer.matrix", "gpu", "docs/index.md"]], "no uv sync"
 
 
-@functools.cache
-def exported_gpu_requirements() -> str:
-    return dev.gpu_requirements()
-
-
 def gathered(tmp_path, python="3.12.3", platform="manylinux_2_28_x86_64") -> list[str]:
-    """The download command gpu-wheels runs (into tmp_path), for a GPU machine's Python and platform."""
-    recorded, exported = Recorded(), exported_gpu_requirements()
+    """The download command gpu-wheels runs (into tmp_path), for a GPU machine's Python and platform: the
+    requirements chosen by `python -m primer.lock`, run for real here (the suite's environment has packaging)."""
+    recorded, run = Recorded(), subprocess.run
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(dev, "gpu_requirements", lambda: exported)
-        patch.setattr(subprocess, "run", recorded)
+        patch.setattr(dev, "environment", lambda name: Path(sys.executable))
+        patch.setattr(
+            subprocess,
+            "run",
+            lambda command, **kwargs: (run if "primer.lock" in command else recorded)(command, **kwargs),
+        )
         assert dev.main(["gpu-wheels", "--python", python, "--platform", platform, str(tmp_path)]) == 0
     (download,) = recorded.commands
     return download
@@ -237,40 +236,69 @@ def test_the_gpu_wheels_are_the_groups_beside_torch_for_the_gpu_machines_python_
     # a wheel tagged only for an older glibc (manylinux2014, say) installs there too: pip must be told
     assert {"--platform=manylinux_2_28_x86_64", "--platform=manylinux2014_x86_64"} <= set(download)
     requirements = (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8").splitlines()
+    assert requirements[0] == f"{dev.TARGET} 3.12.3 manylinux_2_28_x86_64", "gpu-run checks it is that Python"
     assert download[download.index("--requirement") + 1] == str(tmp_path / dev.REQUIREMENTS), "what gpu-run installs"
     names = {line.split("==")[0] for line in requirements[1:]}
     assert {"pytest", "pytest-xdist", "sybil", "mkdocs", "pymdown-extensions", "numpy"} <= names
     assert not {name for name in names if name == "torch" or name.startswith(("nvidia-", "triton"))}
-
-
-PLATFORMS = {"manylinux_2_28_x86_64": 0, "manylinux_2_28_aarch64": 1, "macosx_14_0_arm64": 2, "win_amd64": 3}
-
-
-@pytest.mark.parametrize("platform", PLATFORMS)
-@pytest.mark.parametrize("python", lock.pythons(environments.declared()["gpu"]))
-def test_the_wheels_gathered_are_exactly_those_the_gpu_machines_python_installs(python, platform, tmp_path):
-    """Its markers evaluated for that Python and platform, not the one gpu-wheels runs under (which once
-    gathered contourpy 1.3.3 for a Python 3.12, whose install then wanted 1.4.0). The expected set is
-    packaging's evaluation of the same markers, as tests/test_lock.py does it."""
-    full = f"{python[0]}.{python[1]}.99"
-    gathered(tmp_path, full, platform)
-    requirements = (tmp_path / dev.REQUIREMENTS).read_text(encoding="utf-8").splitlines()
-    assert requirements[0] == f"{dev.TARGET} {full} {platform}", "gpu-run checks it is that Python"
-    marker_environment = lock._marker_environment(lock.PLATFORMS[PLATFORMS[platform]], python)
-    expected = [
-        f"{requirement.name}{requirement.specifier}"
-        for requirement in lock.exported(environments.declared()["gpu"])
-        if not requirement.marker or requirement.marker.evaluate(marker_environment)
-    ]
-    assert sorted(requirements[1:]) == sorted(expected)
     assert not any(";" in line for line in requirements), "pip, offline, installs exactly these"
 
 
-@pytest.mark.parametrize(("python", "platform"), [("3.12", "manylinux_2_28_x86_64"), ("3.12.3", "linux")])
-def test_gpu_wheels_needs_a_full_python_version_and_a_wheel_platform(python, platform, tmp_path, capsys):
-    with pytest.raises(SystemExit):
+@pytest.mark.parametrize("platform", lock.PLATFORMS, ids=lambda platform: platform.wheel_platforms()[0])
+@pytest.mark.parametrize("python", lock.pythons(environments.declared()[environments.GPU]))
+def test_the_wheels_gathered_are_exactly_those_the_gpu_machines_python_installs(python, platform):
+    """Its markers evaluated for that Python and platform, not the one gpu-wheels runs under (which once
+    gathered contourpy 1.3.3 for a Python 3.12, whose install then wanted 1.4.0): each exported requirement is
+    gathered exactly where its marker holds (tests/test_lock.py checks that the marker values are that
+    Python's and platform's)."""
+    full = f"{python[0]}.{python[1]}.3"
+    chosen = lock.gathered(environments.GPU, full, platform.wheel_platforms()[0])
+    values = platform.environment(full)
+    exported = lock.exported(environments.declared()[environments.GPU])
+    assert chosen["requirements"] == [
+        f"{requirement.name}{requirement.specifier}"
+        for requirement in exported
+        if not requirement.marker or requirement.marker.evaluate(values)
+    ]
+    assert chosen["wheel_platforms"] == list(platform.wheel_platforms())
+
+
+def test_the_wheels_gathered_differ_where_the_markers_do():
+    """Not one set for every target: the lock's markers name platforms and Pythons (colorama on Windows, say)."""
+    gpu = environments.GPU
+    sets = {
+        (python, platform.sys_platform): tuple(
+            lock.gathered(gpu, f"3.{python[1]}.3", platform.wheel_platforms()[0])["requirements"]
+        )
+        for python in lock.pythons(environments.declared()[gpu])
+        for platform in lock.PLATFORMS
+    }
+    assert len({*sets.values()}) > 1
+    assert (
+        len(
+            {chosen for (_, system), chosen in sets.items() if system == "win32"}
+            & {chosen for (_, system), chosen in sets.items() if system != "win32"}
+        )
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("python", "platform", "says"),
+    [
+        ("3.12", "manylinux_2_28_x86_64", "'3.12' is no full Python version"),
+        ("3.12.3", "linux", "'linux' is no wheel platform of uv.lock's platforms"),
+    ],
+)
+def test_gpu_wheels_needs_a_full_python_version_and_a_wheel_platform(
+    python, platform, says, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(dev, "environment", lambda name: Path(sys.executable))
+    with pytest.raises(SystemExit) as ended:
         dev.main(["gpu-wheels", "--python", python, "--platform", platform, str(tmp_path)])
-    assert "gpu-wheels: " in capsys.readouterr().err and not (tmp_path / dev.REQUIREMENTS).exists()
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and f"gpu-wheels: {says}" in err, err
+    assert not (tmp_path / dev.REQUIREMENTS).exists()
 
 
 THIS_PYTHON = ".".join(map(str, sys.version_info[:3]))
@@ -355,3 +383,43 @@ def test_the_watch_installs_the_newest_torch_and_numpy_beside_the_latest_environ
     locked = environments.locked_versions("latest")
     for name in ("pytest", "sybil", "mkdocs"):  # the checks' own tools, from the latest environment's groups
         assert f"{name}=={locked[name]}" in "\n".join(requirements), name
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["docs/nope.md"], "dev.py: no tests ran: docs/nope.md does not exist"),
+        (["docs/nope.md::line:3", "-k", "x"], "docs/nope.md does not exist"),
+        (["primer/lock.py"], "pytest collects no test from primer/lock.py (it collects from tests, docs, README.md"),
+        (["-k", "no_such_test"], ""),  # nothing named: pytest's summary says what it deselected
+    ],
+)
+def test_a_test_run_that_ran_nothing_says_why(args, says, monkeypatch, capsys):
+    monkeypatch.setattr(dev, "environment", lambda name: Path(sys.executable))
+    monkeypatch.setattr(dev, "pytest_ran_to_its_end", lambda command, env: dev.NO_TESTS)
+    assert dev.main(["test", *args]) == dev.NO_TESTS
+    out = capsys.readouterr().out
+    assert says in out and (says or not out), out
+
+
+def test_dev_py_run_takes_a_chapters_name_and_says_which_where_it_is_none(capsys):
+    from primer import chapters, run_chapter
+
+    with pytest.raises(SystemExit) as ended:
+        run_chapter.main(["toy_data"])  # a helper module, not a chapter
+    assert "'toy_data' is no chapter; it runs one of" in str(ended.value)
+    assert all(chapter in str(ended.value) for chapter in chapters.chapters())
+
+
+def test_dev_py_run_runs_the_code_a_chapter_shows_in_its_scratch_folder(monkeypatch, tmp_path, capsys):
+    """A chapter named as its page is (`computation-graphs`), its code in snippets modules of any name."""
+    from primer import paths, run_chapter
+
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    run_chapter.main(["computation-graphs"])
+    assert "dev.py run: snippets/computation_graphs.py" in capsys.readouterr().out
+    assert Path.cwd() == tmp_path / ".scratch" / "computation-graphs"
+    modules, files, commands = run_chapter.code_of("gpu-training")  # its page has no module of its name
+    assert modules and all((paths.SNIPPETS / f"{module}.py").is_file() for module in modules)
+    assert files and all(any(name in command for command in commands) for name in files), "each saved file is started"

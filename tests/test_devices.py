@@ -56,7 +56,6 @@ def test_the_device_chosen_on_this_machine_holds_a_tensor():
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_mixing_a_cuda_and_a_cpu_tensor_fails():
     with pytest.raises(RuntimeError, match="same device"):
         torch.ones(2, device="cuda") + torch.ones(2)

@@ -9,13 +9,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from primer.paths import ROOT
 from tests import dependencies
+from tests.processes import gone, read_within
 
 
 @pytest.fixture(autouse=True)
@@ -49,15 +49,16 @@ def test_code_a_script_and_a_module_run_as_in_python(python_forks, tmp_path):
 
 
 def test_open_files_keep_their_numbers_and_signals_reach_the_process(python_forks, tmp_path):
-    read, write = os.pipe()
-    code = f"import os, time; os.write({write}, str(os.getpid()).encode()); os.close({write}); time.sleep(60)"
     for python in (sys.executable, python_forks()):
+        read, write = os.pipe()
+        code = f"import os, time; os.write({write}, str(os.getpid()).encode()); os.close({write}); time.sleep(60)"
         process = subprocess.Popen([python, "-c", code], pass_fds=[write])
-        pid = int(os.read(read, 64))
+        os.close(write)  # the process has it: a process that dies leaves the pipe at its end
+        pid = int(read_within(read, 64))
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == -signal.SIGTERM
         assert gone(pid)
-    os.close(read), os.close(write)
+        os.close(read)
 
 
 def test_a_killed_launcher_takes_its_process_with_it(python_forks, tmp_path):
@@ -65,13 +66,14 @@ def test_a_killed_launcher_takes_its_process_with_it(python_forks, tmp_path):
     code = f"import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); os.write({write}, b'x')"
     code += f"; os.write({write}, str(os.getpid()).encode()); time.sleep(60)"
     process = subprocess.Popen([python_forks(), "-c", code], pass_fds=[write])
-    assert os.read(read, 1) == b"x"
-    pid = int(os.read(read, 64))
+    os.close(write)
+    assert read_within(read, 1) == b"x"
+    pid = int(read_within(read, 64))
     assert pid != process.pid, "the forked process is the zygote's child, not the launcher"
     process.kill()
     process.wait(timeout=30)
     assert gone(pid)
-    os.close(read), os.close(write)
+    os.close(read)
 
 
 def test_every_process_seeds_anew(python_forks):
@@ -93,14 +95,43 @@ def test_the_files_that_use_it_are_the_ones_the_controller_starts_a_zygote_for()
     assert users == set(conftest.FORKING)
 
 
-def gone(pid: int, within: float = 10) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
-        except FileNotFoundError:
-            return True
-        if state == "Z":  # ended, not yet reaped by whoever adopted it
-            return True
-        time.sleep(0.05)
-    return False
+DYING_ZYGOTE = """
+from tests import conftest
+
+started = []
+
+
+def test_its_zygote_dies(python_forks):
+    python_forks()
+    (zygote,) = started
+    zygote.kill()
+    zygote.wait(timeout=30)
+
+
+def test_a_later_test_that_starts_a_process(python_forks):
+    python_forks()
+
+
+def test_any_later_test():
+    pass
+"""
+RECORDING = """
+from tests import conftest
+from tests.conftest import python_forks  # noqa: F401
+import test_dying
+
+original = conftest.start_zygote
+conftest.start_zygote = lambda address: test_dying.started.append(original(address)) or test_dying.started[-1]
+"""
+
+
+def test_a_dead_zygote_stops_the_run_at_once_saying_so(pytester, monkeypatch):
+    """Not a dozen failures, then a test waiting for ever on what the zygote never starts."""
+    pytester.makepyfile(test_dying=DYING_ZYGOTE, conftest=RECORDING)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.delenv("PRIMER_SHARED_ZYGOTE", raising=False)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "0", timeout=300)
+    assert result.ret != 0
+    out = result.stdout.str()
+    assert "has ended" in out and "the run stops here" in out, out
+    result.assert_outcomes(passed=1, failed=1)  # and no later test

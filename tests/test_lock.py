@@ -6,9 +6,11 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import sys
 import tomllib
 
 import pytest
+from packaging.markers import Marker
 
 from primer import environments, lock
 from primer.paths import ROOT
@@ -36,6 +38,26 @@ def test_the_platforms_checked_are_the_platforms_locked():
     assert required["environments"] == required["required-environments"]
 
 
+@pytest.mark.parametrize("platform", lock.PLATFORMS, ids=lambda platform: platform.wheel_platforms()[0])
+def test_markers_are_evaluated_for_the_platform_and_python_named_not_this_one(platform):
+    """What `uv lock` was told each platform is (its marker) holds there and nowhere else; and the Python is the
+    one named, whatever runs this."""
+    other = "3.11.0" if sys.version_info[:2] != (3, 11) else "3.12.0"
+    values = platform.environment(other)
+    assert [Marker(each.marker).evaluate(values) for each in lock.PLATFORMS] == [
+        each is platform for each in lock.PLATFORMS
+    ]
+    assert Marker(f"python_full_version == '{other}'").evaluate(values)
+    assert lock.target(platform.wheel_platforms()[0]) == (platform, platform.wheel_platforms())
+
+
+def test_a_platform_this_does_not_know_fails_saying_so():
+    with pytest.raises(ValueError, match="names no sys_platform and platform_machine this knows"):
+        lock._platform("sys_platform == 'freebsd' and platform_machine == 'amd64'")
+    with pytest.raises(ValueError, match=r"no wheel platform of uv\.lock's platforms"):
+        lock.target("linux_x86_64")
+
+
 @pytest.mark.parametrize(("env", "platform", "python"), CASES)
 def test_every_package_has_a_wheel_there(env, platform, python):
     assert not lock.without_wheel(env, platform, python), "uv.lock has no wheel there for these"
@@ -43,7 +65,7 @@ def test_every_package_has_a_wheel_there(env, platform, python):
 
 def test_a_package_without_a_wheel_for_a_platform_is_found():
     """The check works: with torch's Windows wheels taken out of a copy of the lock, Windows lacks torch."""
-    broken = copy.deepcopy(environments.uv_lock())
+    broken = copy.deepcopy(lock.read())
     for package in broken["package"]:
         package["wheels"] = [
             wheel
@@ -51,17 +73,16 @@ def test_a_package_without_a_wheel_for_a_platform_is_found():
             if not wheel["url"].endswith("win_amd64.whl") or package["name"] != "torch"
         ]
     reference = environments.declared()[environments.REFERENCE]
-    windows, linux = lock.PLATFORMS[3], lock.PLATFORMS[0]
-    assert lock.without_wheel(reference, windows, (3, 11), broken) == [
-        f"torch=={environments.locked_versions('reference')['torch']}"
-    ]
+    on = {platform.sys_platform: platform for platform in lock.PLATFORMS}
+    windows, linux = on["win32"], on["linux"]
+    assert lock.without_wheel(reference, windows, (3, 11), broken) == [f"torch=={lock.versions('reference')['torch']}"]
     assert lock.without_wheel(reference, linux, (3, 11), broken) == []
 
 
 def test_every_python_the_project_supports_is_checked_and_the_range_must_end(monkeypatch):
     reference = environments.declared()[environments.REFERENCE]
-    monkeypatch.setattr(environments, "uv_lock", lambda: {"requires-python": ">=3.11.5, <3.15"})
+    monkeypatch.setattr(lock, "read", lambda: {"requires-python": ">=3.11.5, <3.15"})
     assert lock.pythons(reference) == [(3, 11), (3, 12), (3, 13), (3, 14)]
-    monkeypatch.setattr(environments, "uv_lock", lambda: {"requires-python": ">=3.11.5"})
+    monkeypatch.setattr(lock, "read", lambda: {"requires-python": ">=3.11.5"})
     with pytest.raises(ValueError, match="no upper bound"):
         lock.pythons(reference)

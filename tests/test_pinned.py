@@ -1,10 +1,10 @@
 """Outputs only a GPU run checks are pinned to the run that checked them (primer/pinned.py)."""
 
-from primer import pinned, records
+from primer import environments, pinned, records
 
 
 def test_every_block_a_gpu_run_checked_shows_what_that_run_printed() -> None:
-    record = records.load().get(pinned.GPU)
+    record = records.load().get(environments.GPU)
     differing = pinned.differing(pinned.everywhere(), record) if record else []
     assert not differing, "\n".join(differing) + "\nA GPU output is shown as a GPU run printed it: run the GPU routine"
 

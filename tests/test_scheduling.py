@@ -8,7 +8,6 @@ pyproject.toml, so a change to either that splits a page fails here.
 from __future__ import annotations
 
 import shutil
-from types import SimpleNamespace
 
 import pytest
 
@@ -29,32 +28,5 @@ def test_a_page_stays_whole_in_one_worker_with_the_projects_scheduler(pytester: 
     ]
     (pytester.path / "docs").mkdir()
     (pytester.path / "docs" / "page.md").write_text("# A page\n\n" + "\n".join(blocks))
-    result = pytester.runpytest_subprocess("docs/page.md", "-n", "2")
+    result = pytester.runpytest_subprocess("docs/page.md", "-n", "2", timeout=300)
     result.assert_outcomes(passed=BLOCKS)
-
-
-def test_the_slowest_files_go_first_each_whole_and_in_its_order():
-    """tests/conftest.py hands the slowest files out first (SLOWEST): a page's blocks, which share a namespace,
-    must still come whole and in their order, and the files it does not know keep theirs."""
-    from tests import conftest
-
-    slowest, slower = sorted(conftest.SLOWEST, key=conftest.SLOWEST.get)[-2:][::-1]
-    files = ["tests/test_a.py", slower, "docs/unknown.md", slowest, "tests/test_b.py"]
-    items = [SimpleNamespace(nodeid=f"{file}::{n}") for file in files for n in range(3)]
-    conftest.pytest_collection_modifyitems(items)
-    assert [item.nodeid for item in items] == [
-        f"{file}::{n}"
-        for file in [slowest, slower, "tests/test_a.py", "docs/unknown.md", "tests/test_b.py"]
-        for n in range(3)
-    ]
-
-
-def test_only_tests_that_spread_one_by_one_leave_their_files_order():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("root_conftest", paths.ROOT / "conftest.py")
-    root = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(root)
-    from tests import conftest
-
-    assert {test.split("::")[0] for test in conftest.SLOWEST_TESTS} <= set(root.SPREAD)

@@ -38,7 +38,6 @@ def test_training_on_the_cpu_reaches_full_accuracy(capsys):
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_training_on_a_cuda_gpu_reaches_full_accuracy(capsys):
     assert train_on("cuda", capsys) == (1.0, 1.0)
 

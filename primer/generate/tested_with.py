@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from primer import paths, pinned, records
+from primer import environments, paths, pinned, records
+from primer.chapters import chapters
 
 PAGE = paths.DOCS / "tested-with.md"
 INTRO = """\
@@ -30,6 +31,7 @@ These Output blocks show what a machine with an NVIDIA GPU prints, so only a run
 (CI has none). Each is pinned to the GPU run that last checked it: a test fails when a page shows other text than
 that run printed. "Not run yet": no GPU run has checked the block as it is now, so what it shows is unchecked."""
 PENDING = "recorded, run pending"  # a record with a source and no results of its own: the page's cell
+NOT_RUN = "not run yet"  # a page the environment's last run did not have (a chapter added since): reported, not failed
 
 
 def _first_line(failure: str) -> str:
@@ -58,12 +60,16 @@ def render() -> dict[Path, str]:
     reasons: list[str] = []
     for page, title in paths.nav().items():
         page_name = page.relative_to(paths.DOCS).as_posix()
-        if page == PAGE or not any(f"docs/{page_name}" in record["results"] for record in found.values()):
+        ran = [record for record in found.values() if f"docs/{page_name}" in record["results"]]
+        if page == PAGE or not (ran or page.stem in chapters()):
             continue
         cells = []
         for name, record in found.items():
             if "source" in record and not record["results"]:
                 cells.append(PENDING)
+                continue
+            if not records.ran(record, page_name):
+                cells.append(NOT_RUN)
                 continue
             if records.verified(record, page_name):
                 cells.append("✔")
@@ -91,6 +97,6 @@ def render() -> dict[Path, str]:
     lines += ["", PINNED, "", "| Output block | Page | Checked by |", "| --- | --- | --- |"]
     for block in pinned.everywhere():
         page_name = block.page.removeprefix("docs/")
-        checked = pinned.checked_by(block, found.get(pinned.GPU))
+        checked = pinned.checked_by(block, found.get(environments.GPU))
         lines.append(f"| {block.title} | [{page_name}]({page_name}), line {block.line} | {checked} |")
     return {PAGE: "\n".join(lines) + "\n"}
