@@ -119,8 +119,10 @@ def label(record: dict) -> str:
 
 
 def verified(record: dict, page: str) -> bool:
-    """Whether every check of a docs page (`tensors.md`) and of its notebook passed in that environment."""
+    """Whether every check of a docs page (`tensors.md`), of its notebook and of its script passed in that
+    environment."""
     stem = page.removesuffix(".md")
-    entries = [record["results"].get(f"docs/{page}"), record["results"].get(f"docs/notebooks/{stem}.ipynb")]
+    keys = (f"docs/{page}", f"docs/notebooks/{stem}.ipynb", f"docs/notebooks/{stem}.py")
+    entries = [record["results"].get(key) for key in keys]
     ran = [entry for entry in entries if entry]
     return bool(ran) and not any(entry["failed"] for entry in ran)
