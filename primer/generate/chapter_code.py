@@ -17,7 +17,7 @@ from pathlib import Path
 from sybil import Document
 
 from primer.chapters import chapters
-from primer.generate.notebooks import ERROR_LINE
+from primer.errors import ERROR_LINE
 from primer.pages.blocks import ConsoleBlock, PythonBlock, example_blocks
 from primer.pages.expand import expand_page
 from primer.paths import CONFIG, DOCS, NOTEBOOKS
