@@ -19,14 +19,15 @@ import pytest
 
 from primer import environments, machine, paths, pinned, records
 
-TARGETS = ["docs", "README.md", "tests/test_notebooks.py"]
+TARGETS = ["docs", "README.md", "tests/test_notebooks.py", "tests/test_chapter_scripts.py"]
 
 
 def source(nodeid: str) -> str:
-    """The file a test checks: a docs page or the README, or a chapter's notebook."""
+    """The file a test checks: a docs page or the README, or a chapter's notebook or script."""
     path, _, rest = nodeid.partition("::")
-    if path.endswith("test_notebooks.py"):
-        return f"docs/notebooks/{rest.partition('[')[2].rstrip(']')}.ipynb"
+    if path.endswith(("test_notebooks.py", "test_chapter_scripts.py")):
+        suffix = "ipynb" if path.endswith("test_notebooks.py") else "py"
+        return f"docs/notebooks/{rest.partition('[')[2].rstrip(']')}.{suffix}"
     return path
 
 

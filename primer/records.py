@@ -125,16 +125,16 @@ def label(record: dict) -> str:
 
 def _entries(record: dict, page: str) -> list[dict]:
     stem = page.removesuffix(".md")
-    entries = [record["results"].get(f"docs/{page}"), record["results"].get(f"docs/notebooks/{stem}.ipynb")]
-    return [entry for entry in entries if entry]
+    keys = (f"docs/{page}", f"docs/notebooks/{stem}.ipynb", f"docs/notebooks/{stem}.py")
+    return [entry for key in keys if (entry := record["results"].get(key))]
 
 
 def ran(record: dict, page: str) -> bool:
-    """Whether the run in that environment checked a docs page (`tensors.md`) or its notebook at all."""
+    """Whether the run in that environment checked a docs page (`tensors.md`), its notebook or its script at all."""
     return bool(_entries(record, page))
 
 
 def verified(record: dict, page: str) -> bool:
-    """Whether every check of a docs page (`tensors.md`) and of its notebook passed in that environment."""
+    """Whether every check of a docs page (`tensors.md`), of its notebook and of its script passed there."""
     entries = _entries(record, page)
     return bool(entries) and not any(entry["failed"] for entry in entries)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from primer import paths
 
-# In the order they are written: the notebooks last, as the chapters they are made from include generated tables.
-GENERATORS = ("figures", "benchmark_report", "tested_with", "notebooks")
+# In the order they are written: the notebooks and scripts last, as the chapters they are made from include
+# generated tables.
+GENERATORS = ("figures", "benchmark_report", "tested_with", "notebooks", "chapter_code")
 # Folders whose every file comes from a generator: a file left over there fails the freshness test.
 GENERATED_FOLDERS = (paths.FIGURES, paths.NOTEBOOKS, paths.DOWNLOADS)
 

@@ -21,6 +21,7 @@ from sybil import Document
 from primer import paths
 from primer.chapters import chapters
 from primer.environments import REFERENCE
+from primer.errors import ERROR_LINE  # an error as Python reports it on the last line of an Output block
 from primer.pages.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
 from primer.pages.expand import Origin, expand_page
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
@@ -31,8 +32,6 @@ FIGURE = re.compile(
     r'^ *<figure markdown="span">\n(?P<image>.*?)^ *<figcaption>(?P<caption>.*?)</figcaption>\n *</figure>$',
     re.MULTILINE | re.DOTALL,
 )
-# An error as Python reports it on the last line of an Output block: `RuntimeError: message`.
-ERROR_LINE = re.compile(r"^(?P<name>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception)): ?(?P<value>.*)$")
 
 
 def _figure(match: re.Match) -> str:
