@@ -9,6 +9,7 @@ The script runs as `python CHAPTER.py` would, in `__main__`, in an empty folder;
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 import textwrap
@@ -38,7 +39,7 @@ def _primer_run(path):  # in a function, so that the script's namespace holds no
     del namespace["_primer_run"]
     namespace["__file__"] = path
     line = 0
-    for index, part in enumerate(re.split(r"^(?={re.escape(chapter_code.CELL)}(?: |$))", text, flags=re.M)):
+    for index, part in enumerate(re.split(rf"^(?={re.escape(chapter_code.CELL)}(?: |$))", text, flags=re.M)):
         if index:
             sys.stdout.flush(), sys.stderr.flush()
             print({SEPARATOR!r}, flush=True)
@@ -55,7 +56,7 @@ def session_blocks(chapter: str) -> list[PythonBlock]:
     """The chapter's Python blocks a reader runs in one session, in page order, as the checks read them."""
     page = paths.DOCS / f"{chapter}.md"
     document = Document(expand_page(page, paths.CONFIG).text, str(page))
-    return [b for b in example_blocks(document) if isinstance(b, PythonBlock) and not b.filename]
+    return [b for b in example_blocks(document) if chapter_code.in_session(b)]
 
 
 def run_script(python: str, script, folder) -> tuple[str, str, int]:

@@ -76,6 +76,14 @@ torch.manual_seed(123)
 model = NeuralNetwork(2, 2)
 logits = model(X_train)
 
+# The page runs this on a machine without an NVIDIA GPU only:
+# features = torch.tensor([[-1.2, 3.1], [2.7, -1.5]])
+# features.to("cuda")
+
+# %%
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # a GPU where there is one
+print(device)
+
 # %% view size is not compatible with input tensor's size and stride
 try:
     x = torch.arange(6).reshape(2, 3)
@@ -127,9 +135,24 @@ for step in range(3):
     optimizer.step()
     print(f"step {step}: loss {loss.item():.2f}")
 
+# %% Can't call numpy() on Tensor that requires grad
+try:
+    probabilities = torch.softmax(model(X_train), dim=1)  # computed from the weights: part of the graph
+    probabilities.numpy()
+except Exception as error:  # raised on purpose: the page shows this error; print it and go on
+    print("".join(traceback.format_exception_only(error)), end="")
+
+# %%
+array = probabilities.detach().numpy()  # the same numbers, without the graph
+print(type(array).__name__, array.dtype, array.shape)
+
+with torch.no_grad():  # or record no graph in the first place, as when predicting
+    array = torch.softmax(model(X_train), dim=1).numpy()
+print(type(array).__name__, array.dtype, array.shape)
+
 # %% expected target dtype to be Long or Byte, but got Float
 try:
-    labels = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0])  # class labels stored as floats
+    labels = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0])  # class labels written with a decimal point: float32
     F.cross_entropy(logits, labels)
 except Exception as error:  # raised on purpose: the page shows this error; print it and go on
     print("".join(traceback.format_exception_only(error)), end="")
@@ -207,6 +230,11 @@ with torch.no_grad():  # evaluation: no graph is recorded at all
     logits = model(X_train)
 print("with a graph:", logits.grad_fn is not None)
 
+# The page saves a script as worker_bus_error.py (download it from the page) and starts it below.
+
+# The page runs, in a shell:
+#   python worker_bus_error.py
+
 # %% sampler option is mutually exclusive with shuffle
 try:
     from torch.utils.data import DataLoader, DistributedSampler
@@ -221,3 +249,17 @@ loader = DataLoader(train_ds, batch_size=2, shuffle=False, sampler=sampler)  # t
 for epoch in range(2):
     sampler.set_epoch(epoch)  # a different order every epoch, the same on every process
     print(f"epoch {epoch}:", [labels.tolist() for _, labels in loader])
+
+# The page saves a script as ddp_accuracy.py (download it from the page) and starts it below.
+
+# The page runs, in a shell:
+#   OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=3 ddp_accuracy.py
+#   OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=5 ddp_accuracy.py 2> errors.txt || grep -m1 -o "ZeroDivisionError.*" errors.txt
+
+# %%
+for drop_last in (True, False):
+    batches = [
+        len(DataLoader(train_ds, batch_size=2, drop_last=drop_last, sampler=DistributedSampler(train_ds, 5, rank)))
+        for rank in range(5)
+    ]
+    print(f"5 ranks, drop_last={drop_last}: batches per rank {batches}")

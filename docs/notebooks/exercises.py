@@ -100,3 +100,126 @@ try:
     x.reshape(3, 4).T.view(2, 6)
 except Exception as error:  # raised on purpose: the page shows this error; print it and go on
     print("".join(traceback.format_exception_only(error)), end="")
+
+# %%
+import torch
+
+X_train = torch.tensor([
+    [-1.2, 3.1],
+    [-0.9, 2.9],
+    [-0.5, 2.6],
+    [2.3, -1.1],
+    [2.7, -1.5],
+])
+y_train = torch.tensor([0, 0, 0, 1, 1])
+
+X_test = torch.tensor([
+    [-0.8, 2.8],
+    [2.6, -1.6],
+])
+y_test = torch.tensor([0, 1])
+
+from torch.utils.data import Dataset
+
+
+class ToyDataset(Dataset):
+    def __init__(self, X, y):
+        self.features = X
+        self.labels = y
+
+    def __getitem__(self, index):
+        one_x = self.features[index]
+        one_y = self.labels[index]
+        return one_x, one_y
+
+    def __len__(self):
+        return self.labels.shape[0]
+
+
+train_ds = ToyDataset(X_train, y_train)
+test_ds = ToyDataset(X_test, y_test)
+
+from torch.utils.data import DataLoader
+
+train_loader = DataLoader(
+    dataset=train_ds,
+    batch_size=2,
+    shuffle=True,
+    num_workers=0,
+    drop_last=True,
+)
+
+test_loader = DataLoader(
+    dataset=test_ds,
+    batch_size=2,
+    shuffle=False,
+    num_workers=0,
+)
+
+# %% Beyond the book: standardize the features
+mean = X_train.mean(dim=0)  # shape (2,): one mean per feature, that is per column
+std = X_train.std(dim=0)
+X_standardized = (X_train - mean) / std  # (5, 2) with (2,): the row of means is broadcast to every row
+print(X_train.shape, mean.shape)
+print(X_standardized.mean(dim=0).abs().max() < 1e-6)  # means of 0, up to rounding
+print(X_standardized.std(dim=0))
+
+# %% Beyond the book: a derivative by autograd
+x = torch.tensor(2.0, requires_grad=True)
+y = x**3
+y.backward()
+print(x.grad)  # autograd
+print(3 * 2.0**2)  # by hand: the derivative of x³ is 3x²
+
+# %% Beyond the book: batches per epoch
+from torch.utils.data import DataLoader
+
+for drop_last in (False, True):
+    loader = DataLoader(train_ds, batch_size=2, shuffle=True, drop_last=drop_last)
+    sizes = [len(labels) for _, labels in loader]
+    print(f"drop_last={drop_last}: {len(loader)} batches per epoch, of sizes {sizes}")
+
+# %% Beyond the book: the learning rate
+import torch.nn.functional as F
+
+
+def train(lr, num_epochs=3):
+    """A.7's loop with another learning rate: the same seed, so the same initial weights and batches."""
+    torch.manual_seed(123)
+    model = NeuralNetwork(num_inputs=2, num_outputs=2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for _ in range(num_epochs):
+        model.train()
+        for features, labels in train_loader:
+            loss = F.cross_entropy(model(features), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model, loss.item()
+
+
+for lr in (0.01, 0.5, 5.0):
+    model, last_batch_loss = train(lr)
+    model.eval()
+    with torch.no_grad():
+        logits = model(X_train)  # all 5 training examples, not only the last batch
+    loss = F.cross_entropy(logits, y_train).item()
+    correct = (logits.argmax(dim=1) == y_train).sum().item()
+    print(f"lr={lr}: last batch's loss {last_batch_loss:.2f}, loss on all 5 {loss:.2f}, {correct} of 5 right")
+
+# %% Beyond the book: save, load, compare
+model, _ = train(0.5)
+torch.save(model.state_dict(), "model.pth")
+
+restored = NeuralNetwork(num_inputs=2, num_outputs=2)  # new random weights, then the saved ones
+restored.load_state_dict(torch.load("model.pth", weights_only=True))
+restored.eval()
+model.eval()
+with torch.no_grad():
+    print(torch.equal(restored(X_train), model(X_train)))
+
+# %% Beyond the book: new tensors on the right device
+on_meta = torch.ones(2, 3, device="meta")  # stands in for a tensor on a GPU
+print(torch.zeros(2, 3).device)  # a new tensor goes on the CPU unless told otherwise
+print(torch.zeros_like(on_meta).device, torch.zeros_like(on_meta).dtype)  # same shape, device and dtype
+print(torch.zeros(5, device=on_meta.device).device)  # or name the device of a tensor you have

@@ -23,16 +23,6 @@ device = choose_device()
 print(device)
 
 # %%
-try:
-    # PyTorch 2.7 or later. Without check_available=True, the result is the accelerator this build of PyTorch
-    # was compiled for (CUDA for the default Linux wheel), whether or not the machine has one.
-    accelerator = torch.accelerator.current_accelerator(check_available=True)  # None when none is usable
-    device = accelerator if accelerator is not None else torch.device("cpu")
-    print(device)
-except Exception as error:  # raised on purpose: the page shows this error; print it and go on
-    print("".join(traceback.format_exception_only(error)), end="")
-
-# %%
 device = torch.device("cuda")  # the current CUDA GPU; "cuda:1" picks the second one
 print(device.type)
 
@@ -69,15 +59,6 @@ except Exception as error:  # raised on purpose: the page shows this error; prin
 # %%
 print((on_meta + torch.tensor(2.0)).device)  # a 0-dimensional CPU tensor counts as a number
 
-# %% 64-bit floats and an Apple GPU
-import numpy as np
-
-array = np.array([1.0, 2.0, 3.0])  # NumPy's floats are 64-bit
-features = torch.from_numpy(array)
-print(features.dtype)
-features = features.to(torch.float32).to(device)  # convert on the CPU: an Apple GPU has no float64
-print(features.dtype)
-
 # %% A.9.2 Single-GPU training
 import torch
 
@@ -101,7 +82,8 @@ class NeuralNetwork(torch.nn.Module):
         logits = self.layers(x)
         return logits
 
-# %%
+
+
 import torch
 
 X_train = torch.tensor([
@@ -119,7 +101,6 @@ X_test = torch.tensor([
 ])
 y_test = torch.tensor([0, 1])
 
-# %%
 from torch.utils.data import Dataset
 
 
@@ -140,7 +121,6 @@ class ToyDataset(Dataset):
 train_ds = ToyDataset(X_train, y_train)
 test_ds = ToyDataset(X_test, y_test)
 
-# %%
 from torch.utils.data import DataLoader
 
 train_loader = DataLoader(
@@ -161,30 +141,33 @@ test_loader = DataLoader(
 # %%
 import torch.nn.functional as F
 
-device = choose_device()  # change 1: pick a device
+device = choose_device()
 
 torch.manual_seed(123)
 model = NeuralNetwork(num_inputs=2, num_outputs=2)
-model = model.to(device)  # change 2: move the model to it, once
+model = model.to(device)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
 
 num_epochs = 3
 for epoch in range(num_epochs):
     model.train()
     for batch_idx, (features, labels) in enumerate(train_loader):
-        features, labels = features.to(device), labels.to(device)  # change 3: move every batch
+        features, labels = features.to(device), labels.to(device)
         logits = model(features)
-        loss = F.cross_entropy(logits, labels)
+        loss = F.cross_entropy(logits, labels)  # the loss function applies softmax itself
 
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        optimizer.zero_grad()  # forget the gradients of the previous batch
+        loss.backward()  # compute the gradients of the loss
+        optimizer.step()  # update the parameters with the gradients
 
         print(
             f"Epoch: {epoch + 1:03d}/{num_epochs:03d}"
             f" | Batch {batch_idx + 1:03d}/{len(train_loader):03d}"
             f" | Train Loss: {loss:.2f}"
         )
+
+    model.eval()
+    # optional: evaluate the model here, e.g. on a validation set
 
 # %%
 def compute_accuracy(model, dataloader, device):
@@ -214,30 +197,6 @@ from torch.utils.data import DataLoader
 # train_loader drops the last, incomplete batch (drop_last=True): it shows the model 4 of the 5 examples.
 every_train_example = DataLoader(train_ds, batch_size=2)
 print(compute_accuracy(model, every_train_example, device))
-
-# %%
-from torch.utils.data import DataLoader
-
-pinned_loader = DataLoader(
-    dataset=train_ds,
-    batch_size=2,
-    shuffle=True,
-    drop_last=True,
-    pin_memory=device.type == "cuda",  # page-locked batches, which a CUDA GPU copies from directly
-)
-for features, labels in pinned_loader:
-    # From page-locked memory the copy runs in the background, ordered before the GPU work that uses it.
-    features = features.to(device, non_blocking=True)
-    labels = labels.to(device, non_blocking=True)
-print(features.device, labels.device)
-
-# The page saves a script as ddp_training.py (download it from the page) and starts it below.
-
-# The page runs, in a shell:
-#   torchrun --standalone --nproc_per_node=gpu ddp_training.py
-
-# The page runs, in a shell:
-#   OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=2 ddp_training.py
 
 # The page saves a script as ddp_spawn.py (download it from the page) and starts it below.
 

@@ -38,7 +38,12 @@ print("result:", logits.dtype)
 print("weights:", layer.weight.dtype)  # the parameters stay 32-bit
 logits.float().pow(2).mean().backward()  # backward outside the autocast block, as usual
 print("gradients:", layer.weight.grad.dtype)
-print("bfloat16 keeps", torch.finfo(torch.bfloat16).bits, "bits, resolution", torch.finfo(torch.bfloat16).eps)
+info = torch.finfo(torch.bfloat16)
+print(f"bfloat16 keeps {info.bits} bits; eps {info.eps}, resolution {info.resolution}")
+
+# %%
+print("torch.amp.GradScaler:", hasattr(torch.amp, "GradScaler"))
+print("torch.cuda.amp.GradScaler:", hasattr(torch.cuda.amp, "GradScaler"))
 
 # %% Compiling a model: `torch.compile`
 try:

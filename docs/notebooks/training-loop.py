@@ -29,7 +29,8 @@ class NeuralNetwork(torch.nn.Module):
         logits = self.layers(x)
         return logits
 
-# %%
+
+
 import torch
 
 X_train = torch.tensor([
@@ -47,7 +48,6 @@ X_test = torch.tensor([
 ])
 y_test = torch.tensor([0, 1])
 
-# %%
 from torch.utils.data import Dataset
 
 
@@ -68,7 +68,6 @@ class ToyDataset(Dataset):
 train_ds = ToyDataset(X_train, y_train)
 test_ds = ToyDataset(X_test, y_test)
 
-# %%
 from torch.utils.data import DataLoader
 
 train_loader = DataLoader(

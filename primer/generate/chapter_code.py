@@ -42,8 +42,6 @@ def _comment(text: str) -> str:
 
 def _cell(block: PythonBlock, heading: str | None) -> str:
     code = block.code.source.rstrip("\n")
-    if block.code.needs:
-        raise ValueError(f"a Python block with data-needs={block.code.needs!r}: the chapter's script cannot run it")
     if raises(block):
         body = textwrap.indent(code, "    ", lambda line: True)
         code = (
@@ -56,8 +54,17 @@ def _cell(block: PythonBlock, heading: str | None) -> str:
     return f"{marker}\n{code}\n"
 
 
+def in_session(block) -> bool:
+    """A Python block a reader runs in the chapter's one session: not a file it saves, not one for a machine with
+    (or without) an NVIDIA GPU only, which the script shows as a comment."""
+    return isinstance(block, PythonBlock) and not block.filename and not block.code.needs
+
+
 def _not_run(block: PythonBlock | ConsoleBlock) -> str:
     """What the page shows outside a Python session, as a comment."""
+    if isinstance(block, PythonBlock) and block.code.needs:
+        machine = "with" if block.code.needs == "cuda" else "without"
+        return _comment(f"The page runs this on a machine {machine} an NVIDIA GPU only:\n{block.code.source}")
     if isinstance(block, PythonBlock):
         return _comment(f"The page saves a script as {block.filename} (download it from the page) and starts it below.")
     return _comment("The page runs, in a shell:\n" + "\n".join(f"  {line}" for line in block.commands))
@@ -67,8 +74,10 @@ def script(chapter: str) -> str:
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
     title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
-    blocks = [b for b in example_blocks(Document(expanded.text, str(page))) if isinstance(b, (PythonBlock, ConsoleBlock))]
-    session = {id(b) for b in blocks if isinstance(b, PythonBlock) and not b.filename}
+    blocks = [
+        b for b in example_blocks(Document(expanded.text, str(page))) if isinstance(b, (PythonBlock, ConsoleBlock))
+    ]
+    session = {id(b) for b in blocks if in_session(b)}
     preamble = (
         f'"""{title}: the code of this chapter of PyTorch Primer, as one script.\n\n'
         "Generated from the chapter's page: each `# %%` line starts one of its code blocks, in page order. Run it\n"
