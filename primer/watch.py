@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from primer import environments, matrix, paths
+from primer import lock, matrix, paths
 
 ENVIRONMENT = "latest"  # the Output blocks the newest torch is held to: its own, or the plain ones
 LINE = re.compile(r"\bline[: ](\d+)")  # sybil's `...,line:519,...` and pytest-codeblocks' `line 291`
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     code = pytest.main(
         ["-p", "no:cacheprovider", f"--environment={ENVIRONMENT}", *(argv or matrix.TARGETS)], plugins=[differing]
     )
-    print(summary(torch.__version__, environments.locked_versions(ENVIRONMENT)["torch"], differing.blocks), flush=True)
+    print(summary(torch.__version__, lock.versions(ENVIRONMENT)["torch"], differing.blocks), flush=True)
     if code and not differing.blocks:
         print(f"watch: pytest exited with {int(code)} before any block was checked (its message is above)", flush=True)
     return 1 if code or differing.blocks else 0

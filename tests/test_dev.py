@@ -380,7 +380,7 @@ def test_the_watch_installs_the_newest_torch_and_numpy_beside_the_latest_environ
     names = [re.split(r"[=; ]", line)[0] for line in requirements[2:]]
     assert "torch" not in names and "numpy" not in names and not any(name.startswith("nvidia") for name in names)
     assert all("==" in line for line in requirements[2:]), "the rest as uv.lock pins it"
-    locked = environments.locked_versions("latest")
+    locked = lock.versions("latest")
     for name in ("pytest", "sybil", "mkdocs"):  # the checks' own tools, from the latest environment's groups
         assert f"{name}=={locked[name]}" in "\n".join(requirements), name
 

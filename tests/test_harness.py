@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from primer import environments
+from primer import lock
 from tests.small_project import FENCE, block, run, write_page
 
 
@@ -157,7 +157,7 @@ def test_an_output_block_under_no_python_block_fails(project):
 def test_a_varies_rule_tolerates_only_the_values_it_names(project):
     """The book's block shows the torch its lock pins; run by another torch (this one), only that version may
     differ. Nothing is read from the matrix's records: a stale record changes no check."""
-    book = environments.locked_versions("book")["torch"]
+    book = lock.versions("book")["torch"]
     varying = '{ .text title="Output" data-environment="book" data-varies="torch-version" }'
     plain = 'text title="Output"'
     shown = f"\n{FENCE}{varying}\ntorch {book} on this machine\n{FENCE}\n"

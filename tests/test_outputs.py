@@ -3,7 +3,7 @@ miss, text beside its value that looks like one, which must stay exact."""
 
 import pytest
 
-from primer import environments
+from primer import environments, lock
 from primer.verify import outputs
 from primer.verify.target import Target
 
@@ -73,7 +73,7 @@ def test_on_another_platform_the_torch_build_varies_in_the_reference_too() -> No
 def test_an_environments_own_block_frees_only_the_torch_its_lock_pins() -> None:
     """The book's block shows 2.0.1 and NumPy 1.26.4: run with the torch it shows, it is exact; with another build
     only 2.0.1's may differ, never NumPy's version. Nothing is read from the matrix's records."""
-    assert environments.locked_versions("book")["torch"] == "2.0.1"
+    assert lock.versions("book")["torch"] == "2.0.1"
     shown = "PyTorch: 2.0.1+cu117\nNumPy: 1.26.4\n"
     book = Target("book", torch="2.0.1+cu117", python="3.11.7")
     assert not outputs.matches(shown, "PyTorch: 2.0.2+cu117\nNumPy: 1.26.4\n", ["torch-version"], book, "book")

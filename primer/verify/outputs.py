@@ -16,7 +16,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from primer.environments import REFERENCE, locked_versions
+from primer import lock
+from primer.environments import REFERENCE
 from primer.pages.expand import TAB_LENGTH
 
 from .target import Target
@@ -36,7 +37,7 @@ class Rule:
 
 def _locked_torch(environment: str) -> str | None:
     """The torch uv.lock pins for an environment, with any local build (+cu130, +cpu) the platform's wheel adds."""
-    version = locked_versions(environment).get("torch", "")
+    version = lock.versions(environment).get("torch", "")
     return re.escape(version) + r"(?:\+[0-9A-Za-z.]+)?" if version else None
 
 
