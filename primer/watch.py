@@ -33,8 +33,17 @@ def block(nodeid: str) -> str:
     return f"{path}:{found.group(1)}" if found else nodeid
 
 
+def reason(where: str, failure: str) -> str:
+    """The first line of a failure that names the block (`docs/PAGE.md:LINE: ...`), without the place: whether
+    it printed otherwise, raised, or did not finish in time (on a busy machine, no change of torch's)."""
+    for line in failure.splitlines():
+        if line.startswith(f"{where}: "):
+            return line.removeprefix(f"{where}: ")[:160]
+    return ""
+
+
 def summary(torch_version: str, locked: str, blocks: list[str]) -> str:
-    """What the watch reports: the torch it ran, and each block that differs."""
+    """What the watch reports: the torch it ran, and each block that differs, with why where the failure says."""
     head = f"watch: torch {torch_version} (the latest environment locks {locked})"
     if not blocks:
         return f"{head}: every block prints what the {ENVIRONMENT} environment's Output blocks show"
@@ -51,8 +60,13 @@ class Differing:
         self.blocks: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.failed and (where := block(report.nodeid)) not in self.blocks:
-            self.blocks.append(where)
+        if not report.failed:
+            return
+        where = block(report.nodeid)
+        why = reason(where, report.longreprtext)
+        entry = f"{where}: {why}" if why else where
+        if not any(listed == where or listed.startswith(f"{where}: ") for listed in self.blocks):
+            self.blocks.append(entry)
 
 
 def main(argv: list[str]) -> int:

@@ -362,6 +362,18 @@ def test_the_watch_names_each_differing_block_by_page_and_line(nodeid, expected)
     assert watch.block(nodeid) == expected
 
 
+def test_the_watch_says_why_a_block_failed_where_the_failure_names_it():
+    failure = (
+        "Example at /p/docs/gpu-training.md, line 378, column 1 did not evaluate as expected:\n"
+        "docs/gpu-training.md:378: `python ddp_spawn.py` did not finish within 120 s; it was killed\n"
+    )
+    assert (
+        watch.reason("docs/gpu-training.md:378", failure)
+        == "`python ddp_spawn.py` did not finish within 120 s; it was killed"
+    )
+    assert watch.reason("docs/gpu-training.md:37", failure) == "", "only the block's own line"
+
+
 def test_the_watch_lists_every_differing_block_and_says_when_none_differs():
     listed = watch.summary("2.16.0+cu130", "2.15.0", ["docs/tensors.md:40", "docs/notebooks/tensors.ipynb"])
     assert listed.splitlines() == [
