@@ -13,7 +13,7 @@ print(device)
 # --8<-- [end:accelerator]
 
 # --8<-- [start:meta]
-with torch.device("meta"):  # every tensor created in this block goes on the meta device
+with torch.device("meta"):  # what factory functions and layers create in here goes on the meta device
     big = torch.nn.Linear(50_000, 50_000)  # 2.5 billion weights: 10 GB in float32, none of it allocated
 
 print(big.weight.shape, big.weight.device)
