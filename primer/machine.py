@@ -10,7 +10,13 @@ from pathlib import Path
 
 import torch
 
+from primer.cpu_only.sitecustomize import reason as cpu_only
 from primer.paths import RESULTS
+
+
+def cuda_name() -> str | None:
+    """The NVIDIA GPU torch uses here, or None."""
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
 
 
 def describe() -> dict:
@@ -25,7 +31,7 @@ def describe() -> dict:
     return {
         "cpu": cpu,
         "cpu_cores": os.cpu_count(),
-        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "gpu": cuda_name(),
         "torch": torch.__version__,
         "python": platform.python_version(),
         "platform": platform.system(),
@@ -53,10 +59,12 @@ def os_version(system: str, release: str, mac_version: str, windows_version: str
     return f"{system} {release}"
 
 
-def accelerator(cuda_name: str | None, mps: bool, driver: str | None) -> str:
-    """The GPU torch uses here, with its driver: an NVIDIA GPU, Apple's MPS, or none."""
-    if cuda_name:
-        return f"{cuda_name} (driver {driver})" if driver else cuda_name
+def accelerator(cuda: str | None, mps: bool, driver: str | None, hidden: str | None = None) -> str:
+    """The GPU torch uses here, with its driver: an NVIDIA GPU, Apple's MPS, or none (and why, where hidden)."""
+    if cuda:
+        return f"{cuda} (driver {driver})" if driver else cuda
+    if hidden:
+        return f"no GPU used: {hidden}"
     return "Apple GPU (MPS)" if mps else "no GPU"
 
 
@@ -70,11 +78,7 @@ def system_facts() -> dict[str, str]:
     """This machine's OS and version, and its accelerator and driver, as a machine record names them."""
     return {
         "system": os_version(platform.system(), platform.release(), platform.mac_ver()[0], platform.version()),
-        "accelerator": accelerator(
-            torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-            torch.backends.mps.is_available(),
-            nvidia_driver(),
-        ),
+        "accelerator": accelerator(cuda_name(), torch.backends.mps.is_available(), nvidia_driver(), cpu_only()),
     }
 
 

@@ -1,9 +1,9 @@
-"""The README's "Adding a chapter" routine works: in a copy of the project, a page written and put in the nav
-as it says is a chapter, `generate` makes its notebook, and the check it names passes on it.
-
-What other tests cover is left to them: filling in Output blocks (tests/test_harness.py, `--update-outputs`),
-a chapter whose notebook is missing or stale (tests/test_generated.py, and a fault of tests/test_mutations.py),
-the copy-paste check of every chapter (tests/test_browser_copy_paste.py, one per chapters() entry).
+"""The README's "Adding a chapter" routine ends with a green suite: in a copy of the project, three files
+written by hand (the page with an empty Output block, its code, its place in the nav) and its three commands
+(`--update-outputs`, `generate`, the check), then the checks that judge a new page: its page check, every
+generated file, its notebook, the records (tests/test_matrix.py: a chapter no environment has run yet is
+reported, not failed) and the site's build and links (tests/test_site.py). The browser checks run each chapter
+by the same chapters() list (tests/test_browser_*.py), where Chromium is.
 """
 
 import subprocess
@@ -20,7 +20,6 @@ PAGE = """\
 ```
 
 ```text title="Output"
-3
 ```
 """
 SNIPPET = """\
@@ -48,25 +47,25 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
     )
     assert "new-chapter" in chapters(config), "the page is no chapter: it gets no notebook, no copy-paste check"
 
-    # 4. generate (its notebook, the one generated file a chapter adds; that every generated file is current is
-    # tests/test_generated.py's check, which re-renders them all), 5. check it: its notebook, made from the page,
-    # runs in a fresh kernel and prints what the page shows, so the page's code runs as the page says
-    generated = run_in(project, "-m", "primer.generate", "notebooks")
-    assert "wrote docs/notebooks/new-chapter.ipynb" in generated.stdout, generated.stdout + generated.stderr
-    # The check's pytest imports torch (the machine it describes): forked from a zygote that has imported it
+    # 3. its outputs, 4. generate, 5. check it: as the README's commands run them (`dev.py test` is pytest in the
+    # reference environment). The checks' pytest imports torch: forked from a zygote that has imported it
     # (tests/forked_python.py), it runs as `python -m pytest` does, without paying for that import again.
+    pytest = ["-m", "pytest", "-p", "no:cacheprovider", "-n0", "-q"]
+    filled = run_in(project, *pytest, "docs/new-chapter.md", "--update-outputs", python=python_forks())
+    assert filled.returncode == 0 and "3\n" in (project / "docs" / "new-chapter.md").read_text(), filled.stdout[-3000:]
+    generated = run_in(project, "-m", "primer.generate")
+    assert "wrote docs/notebooks/new-chapter.ipynb" in generated.stdout, generated.stdout + generated.stderr
+    checks = ["docs/new-chapter.md", "tests/test_generated.py", "tests/test_notebooks.py", "tests/test_matrix.py"]
+    # test_notebooks: the new chapter's notebook, not every chapter's again
     checked = run_in(
         project,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "-n0",
-        "-q",
-        "tests/test_notebooks.py",
+        *pytest,
+        *checks,
+        "tests/test_site.py",
+        "-rA",
         "-k",
-        "new-chapter",
+        "new-chapter or not fresh_kernel",
         python=python_forks(),
     )
     assert checked.returncode == 0, checked.stdout[-3000:]
-    assert "1 passed" in checked.stdout, checked.stdout[-3000:]
+    assert "[new-chapter]" in checked.stdout, "its notebook was not checked: " + checked.stdout[-3000:]
