@@ -48,20 +48,15 @@ SLOWEST = {
 
 # The slowest tests of the files whose tests spread over the processes one by one (the root conftest.py's SPREAD:
 # only there may a test leave its file's order), measured so too.
-PAGE_CHECK = "tests/test_browser_pages.py::test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible"
+PAGE_CHECK = "tests/test_browser_pages.py::test_the_page_loads_cleanly_is_accessible_and_reads_well_at_both_sizes"
 COPY_CHECK = (
     "tests/test_browser_copy_paste.py::"
     "test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_checked_outputs"
 )
 SLOWEST_TESTS = {
-    f"{PAGE_CHECK}[/notebooks/gpu-training/]": 9,
     f"{PAGE_CHECK}[/gpu-training/]": 9,
     f"{COPY_CHECK}[gpu-training]": 5,
-    f"{PAGE_CHECK}[/notebooks/saving-and-loading/]": 5,
-    f"{PAGE_CHECK}[/notebooks/data-loaders/]": 5,
     "tests/test_browser_pages.py::test_the_dark_scheme_is_accessible_too[/gpu-training/]": 5,
-    f"{PAGE_CHECK}[/notebooks/common-errors/]": 4,
-    f"{PAGE_CHECK}[/notebooks/tensors/]": 4,
     "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel_and_shows_what_the_page_shows[common-errors]": 4,
     f"{COPY_CHECK}[common-errors]": 4,
 }
@@ -121,6 +116,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 FORKING = (
     "tests/test_adding_a_chapter.py",
     "tests/test_notebooks.py",
+    "tests/test_chapter_scripts.py",
     "tests/test_ddp_training.py",
     "tests/test_data_loaders.py",
     "tests/test_forked_python.py",
