@@ -226,7 +226,9 @@ def checked_line(page: str, found: dict[str, dict]) -> str | None:
     date = datetime.date.fromisoformat(reference["date"])
     line = f"Checked with PyTorch {version(reference)} on {date.day} {date:%B %Y}"
     if others:
-        line += ", and with " + (" and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1])
+        line += ", and with " + (
+            " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
+        )
     return line
 
 

@@ -249,14 +249,20 @@ def layout_problems(page, site: Site, neighbours: tuple[str | None, str | None] 
                 problems.append(f"{size}: the page is {layout['width']} px wide in a {layout['window']} px window")
             expected = neighbours or (None, None)
             if (layout["previous"], layout["next"]) != expected:
-                problems.append(f"{size}: Previous and Next lead to {layout['previous']}, {layout['next']}, not {expected}")
+                problems.append(
+                    f"{size}: Previous and Next lead to {layout['previous']}, {layout['next']}, not {expected}"
+                )
             for output in layout["outputs"]:
                 if output["gap"] is None or abs(output["gap"]) > 1 or output["rule"] < 1:
-                    problems.append(f"{size}: the {output['title']!r} block is not joined to the code above it ({output})")
+                    problems.append(
+                        f"{size}: the {output['title']!r} block is not joined to the code above it ({output})"
+                    )
             for figure in layout["figures"]:
                 font, view_box, natural = svg_text_sizes(site.directory / figure["src"].removeprefix(site.url + "/"))
                 drawn = font * figure["width"] / view_box
-                if drawn < SMALLEST_TEXT and (figure["link"] != figure["src"] or font * natural / view_box < SMALLEST_TEXT):
+                if drawn < SMALLEST_TEXT and (
+                    figure["link"] != figure["src"] or font * natural / view_box < SMALLEST_TEXT
+                ):
                     problems.append(f"{size}: {figure['src']} draws text {drawn:.1f} px high and opens no larger")
     finally:
         page.set_viewport_size(original)

@@ -49,7 +49,9 @@ def reader_problems(site, path: str, page) -> list[str]:
         if buttons != expected:
             problems.append(f"the chapter's buttons are {buttons}, not {expected}")
         for _, url, name in expected[1:]:
-            served = page.evaluate("async url => { const r = await fetch(url); return [r.status, await r.text()] }", url)
+            served = page.evaluate(
+                "async url => { const r = await fetch(url); return [r.status, await r.text()] }", url
+            )
             if served != [200, (paths.NOTEBOOKS / name).read_text(encoding="utf-8")]:
                 problems.append(f"{url} does not serve the current docs/notebooks/{name} (status {served[0]})")
     for shown, copied in browser.console_copies(page):

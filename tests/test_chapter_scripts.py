@@ -9,6 +9,7 @@ The script runs as `python CHAPTER.py` would, in `__main__`, in an empty folder;
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 import textwrap

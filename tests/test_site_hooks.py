@@ -58,8 +58,14 @@ def test_the_output_titles_are_the_page_models():
 @pytest.mark.parametrize(
     ("markdown", "expected"),
     [
-        ("# T\n\nShort one. The second sentence says more than that.\n", "Short one. The second sentence says more than that."),
-        ("# T\n\nA first sentence long enough to stand alone here. Not this.\n", "A first sentence long enough to stand alone here."),
+        (
+            "# T\n\nShort one. The second sentence says more than that.\n",
+            "Short one. The second sentence says more than that.",
+        ),
+        (
+            "# T\n\nA first sentence long enough to stand alone here. Not this.\n",
+            "A first sentence long enough to stand alone here.",
+        ),
         ("# T\n\nIt uses [A.5](a.md) (see [there](b.md)) and so on for long.\n", "It uses A.5 and so on for long."),
         ("---\ndescription: Given in its front matter.\n---\n# T\n\nNot this one.\n", "Given in its front matter."),
         ("# T\n\n- a list first\n", ""),
@@ -89,7 +95,8 @@ CODE = '<div class="language-python highlight"><pre><code>x</code></pre></div>'
 
 
 def titled(title: str, text: str, attributes: str = "") -> str:
-    return f'<div class="language-text highlight"{attributes}><span class="filename">{title}</span><pre><code>{text}</code></pre></div>'
+    opening = f'<div class="language-text highlight"{attributes}><span class="filename">{title}</span>'
+    return f"{opening}<pre><code>{text}</code></pre></div>"
 
 
 @pytest.mark.parametrize(
@@ -97,7 +104,10 @@ def titled(title: str, text: str, attributes: str = "") -> str:
     [
         (titled("Output", "tensor([1, 2])\n"), "primer-output"),
         (titled("Output", "before\nRuntimeError: view size is not compatible\n"), "primer-output primer-raises"),
-        (titled("Output with PyTorch 2.0.1", "<span>ValueError</span>: no\n", ' data-environment="book"'), "primer-output primer-raises"),
+        (
+            titled("Output with PyTorch 2.0.1", "<span>ValueError</span>: no\n", ' data-environment="book"'),
+            "primer-output primer-raises",
+        ),
         (titled("Output (stderr)", "UserWarning: careful\n"), "primer-output primer-stderr"),
         (titled("train.py", "print(1)\n"), None),  # a file, not an output
         (titled("Outputs", "x\n"), None),

@@ -67,7 +67,9 @@ def script(chapter: str) -> str:
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
     title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
-    blocks = [b for b in example_blocks(Document(expanded.text, str(page))) if isinstance(b, (PythonBlock, ConsoleBlock))]
+    blocks = [
+        b for b in example_blocks(Document(expanded.text, str(page))) if isinstance(b, (PythonBlock, ConsoleBlock))
+    ]
     session = {id(b) for b in blocks if isinstance(b, PythonBlock) and not b.filename}
     preamble = (
         f'"""{title}: the code of this chapter of PyTorch Primer, as one script.\n\n'
