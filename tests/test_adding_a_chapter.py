@@ -48,11 +48,12 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
     )
     assert "new-chapter" in chapters(config), "the page is no chapter: it gets no notebook, no copy-paste check"
 
-    # 4. generate (its notebook, the one generated file a chapter adds; that every generated file is current is
-    # tests/test_generated.py's check, which re-renders them all), 5. check it: its notebook, made from the page,
-    # runs in a fresh kernel and prints what the page shows, so the page's code runs as the page says
-    generated = run_in(project, "-m", "primer.generate", "notebooks")
-    assert "wrote docs/notebooks/new-chapter.ipynb" in generated.stdout, generated.stdout + generated.stderr
+    # 4. generate (its notebook and its script, the generated files a chapter adds; that every generated file is
+    # current is tests/test_generated.py's check, which re-renders them all), 5. check it: its notebook and its
+    # script, made from the page, run in a fresh kernel and interpreter and print what the page shows
+    generated = run_in(project, "-m", "primer.generate", "notebooks", "chapter_code")
+    for made in ("docs/notebooks/new-chapter.ipynb", "docs/notebooks/new-chapter.py"):
+        assert f"wrote {made}" in generated.stdout, generated.stdout + generated.stderr
     # The check's pytest imports torch (the machine it describes): forked from a zygote that has imported it
     # (tests/forked_python.py), it runs as `python -m pytest` does, without paying for that import again.
     checked = run_in(
@@ -64,9 +65,10 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
         "-n0",
         "-q",
         "tests/test_notebooks.py",
+        "tests/test_chapter_scripts.py",
         "-k",
         "new-chapter",
         python=python_forks(),
     )
     assert checked.returncode == 0, checked.stdout[-3000:]
-    assert "1 passed" in checked.stdout, checked.stdout[-3000:]
+    assert "2 passed" in checked.stdout, checked.stdout[-3000:]
