@@ -4,7 +4,12 @@ pytest_plugins = ["primer.verify.plugin", "pytester"]
 
 # Files of slow checks, one page each, that need nothing from each other: their tests spread over every process.
 # They run after every other file, the heaviest first, so that these small units even out the processes' ends.
-SPREAD = ("tests/test_notebooks.py", "tests/test_browser_copy_paste.py", "tests/test_browser_pages.py")
+SPREAD = (
+    "tests/test_notebooks.py",
+    "tests/test_chapter_scripts.py",
+    "tests/test_browser_copy_paste.py",
+    "tests/test_browser_pages.py",
+)
 
 
 class _Scheduling(LoadScopeScheduling):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,12 +160,14 @@ def serious_accessibility_problems(page, rules: list[str] | None = None) -> list
     ]
 
 
-def check_page(site: Site, path: str, missing: bool = False) -> None:
+def check_page(site: Site, path: str, missing: bool = False, also=None) -> None:
     """Everything wrong with a page at once: console errors, failed requests, requests outside the site (to
     another host, or on this one outside the sub-path the site is served under), and axe-core's serious
-    findings. A `missing` path must get the site's 404 page, with status 404, as whole as any page."""
+    findings; and what `also(page)` finds, on the same visit. A `missing` path must get the site's 404 page,
+    with status 404, as whole as any page."""
     with visit(site, path) as (page, events):
         inaccessible = serious_accessibility_problems(page)  # a second or more: requests made late are seen too
+        inaccessible += also(page) if also else []
     if missing:  # the one failure expected: the page itself, and the console error Chromium reports for it
         assert f"{site.url}{path} (404)" in events["failed"], f"{path}: not answered with status 404"
         events["failed"].remove(f"{site.url}{path} (404)")
@@ -177,3 +180,105 @@ def check_page(site: Site, path: str, missing: bool = False) -> None:
         *inaccessible,
     ]
     assert not problems, f"{path}: " + f"\n{path}: ".join(problems)
+
+
+# The sizes a reader's window has: a laptop's, and a phone's (an iPhone's, in CSS pixels).
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+SMALLEST_TEXT = 10  # px: the smallest text a figure may draw as rendered, unless it opens full size on a tap
+
+# What a reader sees of the page's layout, at the window's size: whether it is wider than the window, the
+# Previous and Next links of its footer, each Output block with the gap between it and the block above it and
+# its left rule, each figure with its rendered width and the link around it.
+LAYOUT_JS = """
+() => {
+  const visible = element => element.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const footer = kind => {
+    const link = document.querySelector(`.md-footer__link--${kind}`);
+    return link && visible(link) ? link.href : null;
+  };
+  const outputs = [];
+  for (const block of document.querySelectorAll('article div.highlight')) {
+    const title = block.querySelector(':scope > .filename')?.innerText ?? '';
+    if (!/^Output( |$)/.test(title) || !visible(block)) continue;
+    let box = block, above = block.previousElementSibling;
+    if (!above && block.closest('.tabbed-set')) {  // the first in a tab: the tabs sit right under the code
+      box = block.closest('.tabbed-set');
+      above = box.previousElementSibling;
+    }
+    const abovePre = above?.matches('div.highlight') ? above.querySelector('pre') : null;
+    outputs.push({
+      title,
+      gap: abovePre ? box.getBoundingClientRect().top - abovePre.getBoundingClientRect().bottom : null,
+      rule: parseFloat(getComputedStyle(box).borderLeftWidth),
+    });
+  }
+  const figures = [...document.querySelectorAll('article img')]
+    .filter(img => img.src.endsWith('.svg') && visible(img))
+    .map(img => ({src: img.src, width: img.getBoundingClientRect().width,
+                  link: img.closest('a')?.href ?? null}));
+  return {width: document.documentElement.scrollWidth, window: window.innerWidth,
+          previous: footer('prev'), next: footer('next'), outputs, figures};
+}
+"""
+
+
+def svg_text_sizes(svg: Path) -> tuple[float, float, float]:
+    """A figure's smallest font size, its viewBox's width and the width it is drawn at on its own (in px)."""
+    text = svg.read_text(encoding="utf-8")
+    head = text[: text.index(">", text.index("<svg"))]
+    view_box = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', head)[1])
+    width = re.search(r'width="([\d.]+)(pt|px)?"', head)
+    natural = float(width[1]) * (4 / 3 if width[2] == "pt" else 1) if width else view_box
+    sizes = [float(size) for size in re.findall(r'font-size(?:="|:\s*)([\d.]+)', text)]
+    assert sizes, f"{svg.name}: no font size found for its text"
+    return min(sizes), view_box, natural
+
+
+def layout_problems(page, site: Site, neighbours: tuple[str | None, str | None] | None) -> list[str]:
+    """What is wrong with the page's layout at each size of SIZES: a page wider than the window, Previous and
+    Next missing or leading elsewhere than `neighbours` (their URLs; None: the page has no footer links), an
+    Output block with a gap between it and the code above it or without its left rule, a figure whose text is
+    smaller than SMALLEST_TEXT px that does not open full size where it is at least that."""
+    problems = []
+    original = page.viewport_size
+    try:
+        for size, viewport in SIZES.items():
+            page.set_viewport_size(viewport)
+            layout = page.evaluate(LAYOUT_JS)
+            if layout["width"] > layout["window"]:
+                problems.append(f"{size}: the page is {layout['width']} px wide in a {layout['window']} px window")
+            expected = neighbours or (None, None)
+            if (layout["previous"], layout["next"]) != expected:
+                problems.append(
+                    f"{size}: Previous and Next lead to {layout['previous']}, {layout['next']}, not {expected}"
+                )
+            for output in layout["outputs"]:
+                if output["gap"] is None or abs(output["gap"]) > 1 or output["rule"] < 1:
+                    problems.append(
+                        f"{size}: the {output['title']!r} block is not joined to the code above it ({output})"
+                    )
+            for figure in layout["figures"]:
+                font, view_box, natural = svg_text_sizes(site.directory / figure["src"].removeprefix(site.url + "/"))
+                drawn = font * figure["width"] / view_box
+                if drawn < SMALLEST_TEXT and (
+                    figure["link"] != figure["src"] or font * natural / view_box < SMALLEST_TEXT
+                ):
+                    problems.append(f"{size}: {figure['src']} draws text {drawn:.1f} px high and opens no larger")
+    finally:
+        page.set_viewport_size(original)
+    return problems
+
+
+def console_copies(page) -> list[tuple[str, str]]:
+    """Each console block's text as shown, and what its copy button copied, with collapsed blocks and every
+    tab shown as a reader opens them."""
+    if not page.query_selector("article div.language-console"):
+        return []
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.add_style_tag(content=".tabbed-set > .tabbed-content > .tabbed-block { display: block !important }")
+    copies = []
+    for block in page.query_selector_all("article div.language-console"):
+        page.evaluate("navigator.clipboard.writeText('')")
+        block.query_selector('button[data-md-type="copy"]').click()
+        copies.append((block.query_selector("code").inner_text(), page.evaluate("navigator.clipboard.readText()")))
+    return copies

@@ -78,6 +78,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 FORKING = (
     "tests/test_adding_a_chapter.py",
     "tests/test_notebooks.py",
+    "tests/test_chapter_scripts.py",
     "tests/test_ddp_training.py",
     "tests/test_data_loaders.py",
     "tests/test_forked_python.py",

@@ -54,9 +54,11 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
     filled = run_in(project, *pytest, "docs/new-chapter.md", "--update-outputs", python=python_forks())
     assert filled.returncode == 0 and "3\n" in (project / "docs" / "new-chapter.md").read_text(), filled.stdout[-3000:]
     generated = run_in(project, "-m", "primer.generate")
-    assert "wrote docs/notebooks/new-chapter.ipynb" in generated.stdout, generated.stdout + generated.stderr
+    for made in ("docs/notebooks/new-chapter.ipynb", "docs/notebooks/new-chapter.py"):
+        assert f"wrote {made}" in generated.stdout, generated.stdout + generated.stderr
     checks = ["docs/new-chapter.md", "tests/test_generated.py", "tests/test_notebooks.py", "tests/test_matrix.py"]
-    # test_notebooks: the new chapter's notebook, not every chapter's again
+    checks.append("tests/test_chapter_scripts.py")
+    # the new chapter's notebook and script, not every chapter's again
     checked = run_in(
         project,
         *pytest,
@@ -64,8 +66,8 @@ def test_a_chapter_added_as_the_readme_says_is_verified_with_its_notebook(tmp_pa
         "tests/test_site.py",
         "-rA",
         "-k",
-        "new-chapter or not fresh_kernel",
+        "new-chapter or not (fresh_kernel or runs_on_its_own)",
         python=python_forks(),
     )
     assert checked.returncode == 0, checked.stdout[-3000:]
-    assert "[new-chapter]" in checked.stdout, "its notebook was not checked: " + checked.stdout[-3000:]
+    assert "[new-chapter]" in checked.stdout, "its notebook or script was not checked: " + checked.stdout[-3000:]

@@ -1,5 +1,6 @@
-"""Copy-paste fidelity: what each copy button on a chapter copies is exactly the code the checks run, and
-what the rendered page shows under it is exactly what the checks compare.
+"""Copy-paste fidelity: what each copy button on a chapter copies is exactly the code the checks run (a console
+block's commands without their prompts), and what the rendered page shows under it is exactly what the checks
+compare.
 
 The code a page shows is run twice already: by the Markdown-level check, and in a fresh interpreter (a
 Jupyter kernel) by the notebook test, each compared with the page's Output blocks. So pasting it into a
@@ -16,7 +17,7 @@ from sybil import Document
 
 from primer import paths
 from primer.chapters import chapters
-from primer.pages.blocks import OUTPUT_TITLE, CodeBlock, example_blocks
+from primer.pages.blocks import OUTPUT_TITLE, CodeBlock, ConsoleBlock, example_blocks
 from primer.pages.expand import expand_page
 from primer.verify import outputs
 from tests import browser
@@ -61,8 +62,8 @@ def test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_check
         example = next(checked, None)
         assert example is not None, f"{path}: block {block['index']} is no block the checks run"
         where = f"{path}, block {block['index']} (docs/{chapter}.md, line {example.code.first_line + 1} expanded)"
-        copied = block["copied"]
-        if copied != block["text"].rstrip("\n") or copied != example.code.source.rstrip("\n"):
+        copied, expected_copy = block["copied"], copied_text(example)
+        if block["text"].rstrip("\n") != example.code.source.rstrip("\n") or copied != expected_copy:
             problems.append(f"{where}: its copy button copies other code than the checks run:\n{copied!r}")
         drawn = [block, *shown_under(blocks[index + 1 :])]
         if hidden := [b["title"] or b["language"] for b in drawn if not b["visible"] or set(b["drawn"]) - STYLESHEETS]:
@@ -80,6 +81,15 @@ def test_copy_buttons_copy_exactly_the_checked_code_and_the_page_shows_the_check
                 )
     assert next(checked, None) is None, f"{path}: the page shows fewer code blocks than the checks run"
     assert not problems, "\n".join(problems)
+
+
+def copied_text(block: CodeBlock) -> str:
+    """What a block's copy button copies: its code; a console block's commands without their `$ ` prompts, as a
+    reader pastes them into a shell."""
+    lines = block.code.source.rstrip("\n").split("\n")
+    if isinstance(block, ConsoleBlock):
+        lines = [line.removeprefix("$ ") for line in lines]
+    return "\n".join(lines)
 
 
 def copy_every_block(page) -> list[dict]:

@@ -1,20 +1,21 @@
-"""Every page of the built site in Chromium, the notebook pages included: clean loads, nothing from other
-hosts, and no serious accessibility problems (axe-core). Links and orphans are checked on the built files
-(tests/test_site.py)."""
+"""Every page of the built site in Chromium: clean loads, nothing from other hosts, no serious accessibility
+problems (axe-core); at a laptop's and a phone's size, its layout (Previous and Next, nothing wider than the
+window, Output blocks joined to their code, figures legible); a chapter's buttons and what they download; a
+console block's copy without its prompts. Links and orphans are checked on the built files (tests/test_site.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from primer import paths
+from primer import paths, site_hooks
 from primer.chapters import chapters
 from tests import browser
+from tests.site_build import EDIT_URL
 
-# Every page the site has: one per page of the navigation, and one per chapter's notebook.
-PAGES = ["/" if page.stem == "index" else f"/{page.stem}/" for page in paths.nav()] + [
-    f"/notebooks/{chapter}/" for chapter in chapters()
-]
-SAMPLE = ["/", "/gpu-training/", "/notebooks/tensors/"]  # a page of prose, of code, and a notebook
+NAV = ["/" if page.stem == "index" else f"/{page.stem}/" for page in paths.nav()]
+# Every page the site has: one per page of the navigation, then those outside it (Tested with).
+PAGES = NAV + sorted(f"/{page.stem}/" for page in paths.DOCS.glob("*.md") if page not in paths.nav())
+SAMPLE = ["/", "/tensors/", "/gpu-training/"]  # a page of prose, a chapter, and the longest chapter
 
 
 def test_the_pages_checked_are_the_pages_built(built_site):
@@ -22,9 +23,47 @@ def test_the_pages_checked_are_the_pages_built(built_site):
     assert sorted(PAGES) == sorted(browser.site_pages(site_dir))
 
 
+def neighbours(site, path: str) -> tuple[str | None, str | None] | None:
+    """The URLs the page's Previous and Next lead to: the pages before and after it in the navigation."""
+    if path not in NAV:
+        return None
+    index = NAV.index(path)
+    return tuple(site.url + NAV[i] if 0 <= i < len(NAV) else None for i in (index - 1, index + 1))
+
+
+def reader_problems(site, path: str, page) -> list[str]:
+    """What a reader meets on the page beyond a clean load: its layout at both sizes, a chapter's buttons and what
+    they download, a console block's copy."""
+    problems = browser.layout_problems(page, site, neighbours(site, path))
+    chapter = path.strip("/")
+    buttons = page.eval_on_selector_all(
+        "article a.md-button", "links => links.map(a => [a.innerText.trim(), a.href, a.getAttribute('download')])"
+    )
+    if chapter in chapters():
+        notebook = f"notebooks/{chapter}.ipynb"
+        expected = [
+            ["Open in Colab", site_hooks.colab_url(EDIT_URL, notebook), None],
+            ["Download notebook (.ipynb)", f"{site.url}/{notebook}", f"{chapter}.ipynb"],
+            ["Download code (.py)", f"{site.url}/notebooks/{chapter}.py", f"{chapter}.py"],
+        ]
+        if buttons != expected:
+            problems.append(f"the chapter's buttons are {buttons}, not {expected}")
+        for _, url, name in expected[1:]:
+            served = page.evaluate(
+                "async url => { const r = await fetch(url); return [r.status, await r.text()] }", url
+            )
+            if served != [200, (paths.NOTEBOOKS / name).read_text(encoding="utf-8")]:
+                problems.append(f"{url} does not serve the current docs/notebooks/{name} (status {served[0]})")
+    for shown, copied in browser.console_copies(page):
+        commands = "\n".join(line.removeprefix("$ ") for line in shown.rstrip("\n").split("\n"))
+        if copied != commands:
+            problems.append(f"a console block's copy button copies {copied!r}, not its commands {commands!r}")
+    return problems
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_the_page_loads_cleanly_from_this_machine_only_and_is_accessible(site, path):
-    browser.check_page(site, path)
+def test_the_page_loads_cleanly_is_accessible_and_reads_well_at_both_sizes(site, path):
+    browser.check_page(site, path, also=lambda page: reader_problems(site, path, page))
 
 
 def test_a_stale_link_gets_the_sites_404_page_whole(site):

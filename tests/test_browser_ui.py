@@ -5,19 +5,34 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from primer import paths
+from primer.errors import ERROR_LINE
 from primer.paths import ROOT
 from tests import browser
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 
 
-def test_search_finds_the_data_loader_chapter(site):
+def first_error_message(page: str) -> str:
+    """The first error message a page shows, as PyTorch prints it (after `Name: `), its first words."""
+    text = (paths.DOCS / page).read_text(encoding="utf-8")
+    message = next(match["value"] for line in text.splitlines() if (match := ERROR_LINE.match(line)))
+    return " ".join(message.split()[:6])
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("DataLoader", "/data-loaders/"), (first_error_message("common-errors.md"), "/common-errors/")],
+    ids=["DataLoader", "an error message"],
+)
+def test_search_finds_the_page_about_it_first_and_no_notebook_copy(site, query, first):
     with browser.visit(site, "/") as (page, _):
         page.keyboard.press("/")  # Material's shortcut to the search box
-        page.keyboard.type("DataLoader")
+        page.keyboard.type(query)
         page.wait_for_selector(".md-search-result__item a", state="attached", timeout=15000)
         links = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
-    assert "/data-loaders/" in links[0], links  # the best match is the data-loader chapter
+    assert first in links[0], links  # the best match is the page about it
+    assert not [link for link in links if "/notebooks/" in link], links
 
 
 def test_the_palette_toggle_switches_between_light_and_dark(site):

@@ -23,21 +23,23 @@ def test_the_site_builds_strictly_without_warnings(built_site):
     assert (site / "tensors" / "index.html").is_file()
 
 
-# Bytes of HTML. mkdocs-jupyter's inline stylesheets once made every notebook page 650 kB; the heaviest page now
-# is A.9's notebook, 206 kB of its own highlighted code and text (its chapter page is 145 kB).
+# Bytes of HTML: the heaviest page is A.9, about 150 kB of its own highlighted code and text.
 PAGE_LIMIT = 225_000
 
 
-def test_every_built_page_is_light_and_notebook_pages_share_one_stylesheet(built_site):
+def test_every_built_page_is_light_and_the_notebooks_are_files_not_pages(built_site):
+    """The notebooks are offered as files to download; the site holds no HTML copy of them, which search would
+    find beside the chapters."""
     site, _ = built_site
     heavy = {page.relative_to(site).as_posix(): page.stat().st_size for page in site.rglob("*.html")}
     assert not {page: size for page, size in heavy.items() if size > PAGE_LIMIT}, f"over {PAGE_LIMIT} bytes"
-    notebooks = list((site / "notebooks").rglob("index.html"))
-    linked = {
-        match for page in notebooks for match in re.findall(r'href="[./]*(assets/notebook-\w+\.css)"', page.read_text())
-    }
-    assert notebooks and len(linked) == 1, f"one stylesheet for every notebook page, not {linked}"
-    assert (site / linked.pop()).stat().st_size > 500_000, "what the pages held inline"
+    assert not list((site / "notebooks").rglob("*.html")), "an HTML copy of a notebook"
+    for chapter in chapters():
+        for suffix in ("ipynb", "py"):
+            built, committed = site / "notebooks" / f"{chapter}.{suffix}", paths.NOTEBOOKS / f"{chapter}.{suffix}"
+            assert built.read_bytes() == committed.read_bytes(), f"{built.relative_to(site)} is not the committed one"
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [doc["location"] for doc in index["docs"] if doc["location"].startswith("notebooks/")]
 
 
 def test_every_internal_link_resolves_and_no_page_is_an_orphan(built_site):
@@ -71,28 +73,46 @@ def test_the_book_figures_render_with_their_numbered_captions(built_site):
     site, _ = built_site
     html = "\n".join(page.read_text(encoding="utf-8") for page in sorted(site.rglob("index.html")))
     assert 'markdown="span"' not in html, "a <figure> was not processed by md_in_html (is it indented?)"
-    numbers = [int(n) for n in re.findall(r"<figure>\s*<img [^>]*>\s*(?:<br />\s*)?<figcaption>Figure A\.(\d+) ", html)]
+    numbers = [
+        int(n)
+        for n in re.findall(
+            r"<figure>\s*(?:<a [^>]*>)?<img [^>]*>(?:</a>)?\s*(?:<br />\s*)?<figcaption>Figure A\.(\d+) ", html
+        )
+    ]
     assert sorted(numbers) == list(range(1, 14))
 
 
 COLAB = re.compile(r'href="(https://colab\.research\.google\.com/github/[^"]*)"')
-BUTTON = re.compile(r'<a class="md-button" href="([^"]*)">Open this chapter as a notebook</a>')
-OFFER = f"{COLAB.pattern}|{BUTTON.pattern}"
+DOWNLOAD = re.compile(r'<a class="md-button" download="([^"]+)" href="([^"]*)">Download (notebook|code) \(\.\w+\)</a>')
+OFFER = f"{COLAB.pattern}|{DOWNLOAD.pattern}|{re.escape(site_hooks.RUN_IN_ORDER[:40])}"
 
 
-def test_each_chapter_and_its_notebook_page_offer_the_notebook_and_no_other_page_does(built_site):
+def test_each_chapter_offers_colab_its_notebook_and_its_script_and_no_other_page_does(built_site):
     site, _ = built_site
     for chapter in chapters():
         expected = [site_hooks.colab_url(EDIT_URL, f"notebooks/{chapter}.ipynb")]  # its unit test: test_site_hooks
-        chapter_page = (site / chapter / "index.html").read_text(encoding="utf-8")
-        assert BUTTON.findall(chapter_page) == [f"../notebooks/{chapter}/"], chapter
-        assert COLAB.findall(chapter_page) == expected, chapter
-        notebook_page = (site / "notebooks" / chapter / "index.html").read_text(encoding="utf-8")
-        assert COLAB.findall(notebook_page) == expected, f"notebooks/{chapter}"
-    others = {page.parent.relative_to(site).as_posix() for page in site.rglob("index.html")}
-    others -= {*chapters(), *(f"notebooks/{chapter}" for chapter in chapters())}
+        page = (site / chapter / "index.html").read_text(encoding="utf-8")
+        assert COLAB.findall(page) == expected, chapter
+        assert DOWNLOAD.findall(page) == [
+            (f"{chapter}.ipynb", f"../notebooks/{chapter}.ipynb", "notebook"),
+            (f"{chapter}.py", f"../notebooks/{chapter}.py", "code"),
+        ], chapter
+        assert page.count(html.escape(site_hooks.RUN_IN_ORDER, quote=False)) == 1, chapter
+    others = {page.parent.relative_to(site).as_posix() for page in site.rglob("index.html")} - set(chapters())
     offering = [page for page in others if re.search(OFFER, (site / page / "index.html").read_text("utf-8"))]
     assert not offering, f"pages without a notebook offer one: {offering}"
+
+
+def test_the_home_page_lists_every_page_of_the_navigation_and_credits_the_book(built_site):
+    site, _ = built_site
+    home = (site / "index.html").read_text(encoding="utf-8")
+    listed = home.split('id="the-pages"', 1)[1].split('id="credits"', 1)[0]
+    for page, title in list(paths.nav().items())[1:]:
+        assert f'href="{page.stem}/">{html.escape(title, quote=False)}</a>' in listed, title
+    credits = home.split('id="credits"', 1)[1]
+    for needed in ("Sebastian Raschka", "Manning", "https://github.com/rasbt/LLMs-from-scratch", "independent"):
+        assert needed in credits, needed
+    assert site_hooks.repository_url(EDIT_URL) in credits
 
 
 def test_the_site_search_finds_every_error_of_the_common_errors_page_by_its_message(built_site):

@@ -35,7 +35,7 @@ except Exception as error:  # raised on purpose: the page shows this error; prin
     print("".join(traceback.format_exception_only(error)), end="")
 
 # %% The meta device
-with torch.device("meta"):  # every tensor created in this block goes on the meta device
+with torch.device("meta"):  # what factory functions and layers create in here goes on the meta device
     big = torch.nn.Linear(50_000, 50_000)  # 2.5 billion weights: 10 GB in float32, none of it allocated
 
 print(big.weight.shape, big.weight.device)

@@ -25,11 +25,13 @@ writes it into `matrix/machines/`, and a pull request adding that file brings it
 on your machine*). Where a page has changed since, the record no longer covers what it shows.\
 """
 PINNED = """\
-## Outputs only a GPU run checks
+## Outputs from a GPU
 
-These Output blocks show what a machine with an NVIDIA GPU prints, so only a run on such a machine compares them
-(CI has none). Each is pinned to the GPU run that last checked it: a test fails when a page shows other text than
-that run printed. "Not run yet": no GPU run has checked the block as it is now, so what it shows is unchecked."""
+A few Output blocks show what a machine with an NVIDIA GPU prints. The machines that run the checks on every
+change have no GPU, so these outputs were copied from a run of this project on a GPU machine, and only a run
+on such a machine can compare them again. A test fails if a page shows other text than that run printed. Each
+row says which run printed the block as the page shows it now, or, where the page has changed since, that a GPU
+run has yet to check it."""
 PENDING = "recorded, run pending"  # a record with a source and no results of its own: the page's cell
 NOT_RUN = "not run yet"  # a page the environment's last run did not have (a chapter added since): reported, not failed
 
@@ -37,6 +39,17 @@ NOT_RUN = "not run yet"  # a page the environment's last run did not have (a cha
 def _first_line(failure: str) -> str:
     line = next((line for line in failure.splitlines() if line.strip()), "failed")
     return line.strip().replace("|", "\\|")
+
+
+def gpu_provenance(block: pinned.Pinned, gpu: dict | None) -> str:
+    """Where a GPU output comes from, in words: the run that checked it as shown, or the run it was copied from
+    and that no GPU run has checked the page since."""
+    checked = pinned.checked_by(block, gpu)
+    if gpu and checked != pinned.checked_by(block, None):
+        return f"checked on an {checked}"
+    if gpu and "source" in gpu:
+        return f"copied from {gpu['source']}; not yet checked again by a GPU run since the page changed"
+    return "no GPU run has checked it yet"
 
 
 def sourced(found: dict[str, dict]) -> list[tuple[str, dict]]:
@@ -94,9 +107,11 @@ def render() -> dict[Path, str]:
         facts = (record["system"], record["machine"]["cpu"], record["accelerator"])
         described = ", ".join(facts) + f", torch {record['machine']['torch']}, Python {record['machine']['python']}"
         lines.append(f"| {described} | {record['date']} | {passed} of {ran} | {changed or 'none'} |")
-    lines += ["", PINNED, "", "| Output block | Page | Checked by |", "| --- | --- | --- |"]
+    lines += ["", PINNED, "", "| Output block | Page | Printed by |", "| --- | --- | --- |"]
+    gpu = found.get(environments.GPU)
     for block in pinned.everywhere():
         page_name = block.page.removeprefix("docs/")
-        checked = pinned.checked_by(block, found.get(environments.GPU))
-        lines.append(f"| {block.title} | [{page_name}]({page_name}), line {block.line} | {checked} |")
+        lines.append(
+            f"| {block.title} | [{page_name}]({page_name}), line {block.line} | {gpu_provenance(block, gpu)} |"
+        )
     return {PAGE: "\n".join(lines) + "\n"}
