@@ -32,8 +32,14 @@ BLOCKS_JS = """
   const drawn = [div, ...div.querySelectorAll('*')].flatMap(element => ['::before', '::after'].map(
     pseudo => getComputedStyle(element, pseudo).content))
     .filter(content => !['none', 'normal', '""'].includes(content));
+  // A highlighted line (hl_lines) is a block of its own, which innerText ends with a line break more than it draws:
+  // measured inline, as it reads.
+  const highlighted = [...div.querySelectorAll('.hll')];
+  highlighted.forEach(line => line.style.display = 'inline');
+  const text = div.querySelector('code').innerText;
+  highlighted.forEach(line => line.style.display = '');
   return {index, language, title: div.querySelector('.filename')?.innerText ?? '',
-          text: div.querySelector('code').innerText, drawn,
+          text, drawn,
           visible: div.checkVisibility({opacityProperty: true, visibilityProperty: true}),
           button: !!div.querySelector('button[data-md-type="copy"]')};
 })

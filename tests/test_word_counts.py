@@ -17,7 +17,7 @@ import pytest
 from mkdocs.utils.yaml import yaml_load
 
 from primer import paths
-from primer.pages.expand import site_markdown
+from primer.pages.expand import read_page, site_markdown
 
 LIMIT = 2000  # words of prose per page
 SECTION = "Appendix A"
@@ -95,7 +95,7 @@ def test_code_and_outputs_are_not_counted_and_prose_is() -> None:
 
 @pytest.mark.parametrize("page", limited_pages(), ids=lambda page: page.name)
 def test_the_page_is_at_most_the_limit_in_words_of_prose(page: Path) -> None:
-    words = prose_words(page.read_text(encoding="utf-8"))
+    words = prose_words(read_page(page))
     assert words <= LIMIT, (
         f"docs/{page.name} has {words} words of prose, more than {LIMIT}: split it, or move reference material "
         "to a page of its own"

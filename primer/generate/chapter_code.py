@@ -20,6 +20,7 @@ from primer.chapters import chapters
 from primer.errors import ERROR_LINE
 from primer.pages.blocks import ConsoleBlock, PythonBlock, example_blocks
 from primer.pages.expand import expand_page
+from primer.pages.expand import title as page_title
 from primer.paths import CONFIG, DOCS, NOTEBOOKS
 
 CELL = "# %%"  # starts each of the page's Python blocks; what comes before the first is the script's preamble
@@ -73,7 +74,7 @@ def _not_run(block: PythonBlock | ConsoleBlock) -> str:
 def script(chapter: str) -> str:
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
-    title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
+    title = page_title(page)
     blocks = [
         b for b in example_blocks(Document(expanded.text, str(page))) if isinstance(b, (PythonBlock, ConsoleBlock))
     ]

@@ -24,6 +24,7 @@ from primer.environments import REFERENCE
 from primer.errors import ERROR_LINE  # an error as Python reports it on the last line of an Output block
 from primer.pages.blocks import OUTPUT_TITLE, STDERR_TITLE, ConsoleBlock, PythonBlock, example_blocks
 from primer.pages.expand import Origin, expand_page
+from primer.pages.expand import title as page_title
 from primer.paths import CONFIG, DOCS, DOWNLOADS, NOTEBOOKS
 
 # A figure with its caption (`<figure markdown="span">`, md_in_html), which a notebook shows as an image and an
@@ -125,7 +126,7 @@ def cells(chapter: str, environment: str = REFERENCE) -> list[Cell]:
     messages name)."""
     page = DOCS / f"{chapter}.md"
     expanded = expand_page(page, CONFIG)
-    title = page.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
+    title = page_title(page)
     intro = (
         f"*A notebook of [PyTorch Primer](../../), built from the chapter [{title}](../../{chapter}/). Run "
         "the cells in order; each output below was produced by the cell above it.*"

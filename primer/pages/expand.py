@@ -17,6 +17,7 @@ from pathlib import Path
 
 import markdown
 from mkdocs.config import load_config
+from mkdocs.utils.meta import YAML_RE
 from pymdownx.snippets import SnippetExtension, SnippetMissingError, SnippetPreprocessor
 
 # Python-Markdown expands tabs to this many columns before it reads a page (mkdocs.yml keeps its default): the site
@@ -134,12 +135,26 @@ def _site_markdown(config_file: Path) -> tuple[markdown.Markdown, dict]:
     return md, snippets
 
 
+def read_page(page: Path) -> str:
+    """A page's Markdown as MkDocs reads it: its front matter (`---` YAML `---`, such as a search boost) is not
+    text, and becomes blank lines, so that every other line keeps its number."""
+    text = page.read_text(encoding="utf-8")
+    if match := YAML_RE.match(text):
+        return "\n" * match[0].count("\n") + text[match.end() :]
+    return text
+
+
+def title(page: Path) -> str:
+    """The page's title: its first `# ` heading."""
+    return next(line[2:] for line in read_page(page).split("\n") if line.startswith("# "))
+
+
 def expand_page(page: Path, config_file: Path) -> ExpandedPage:
     """Return the page as the site reads it (includes expanded, tabs as spaces), with the origin of every line."""
     root = config_file.parent.resolve()
     md, snippet_config = _site_markdown(config_file)
     preprocessor = _TracingSnippets(snippet_config, md, root)
-    lines = page.read_text(encoding="utf-8").split("\n")
+    lines = read_page(page).split("\n")
     page_path = preprocessor.relative(str(page))
     tagged = preprocessor.tag_notation_free(lines, list(range(1, len(lines) + 1)), page_path, is_section=False)
     try:

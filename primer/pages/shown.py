@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .blocks import Fence
-from .expand import site_markdown
+from .expand import read_page, site_markdown
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class _Blocks(HTMLParser):
 
 def site_blocks(page: Path, config_file: Path) -> list[Shown]:
     parser = _Blocks()
-    parser.feed(site_markdown(config_file).convert(page.read_text(encoding="utf-8")))
+    parser.feed(site_markdown(config_file).convert(read_page(page)))
     parser.close()
     return parser.blocks
 
