@@ -199,8 +199,45 @@ def mark_outputs_and_figures(content: str) -> str:
     )
 
 
+BLOCK = re.compile(
+    r'<div class="[^"]*\bhighlight\b[^"]*"(?P<attributes>[^>]*)>'
+    r'(?:<span class="filename">(?P<title>[^<]*)</span>)?<pre>.*?</pre></div>',
+    re.DOTALL,
+)
+
+
+def gpu_notes(content: str, page: str, gpu: dict | None) -> str:
+    """Under each Output block only a GPU run compares (one for the `gpu` environment, or under a block that needs
+    CUDA), which run printed it, in words: the pinned run of a GPU record, or none yet."""
+    pinned = {(entry["page"], entry["title"]) for entry in (gpu or {}).get("pinned", {}).values()}
+    needs_cuda = False
+
+    def note(match: re.Match) -> str:
+        nonlocal needs_cuda
+        title = html.unescape(match["title"] or "")
+        if not title.startswith(OUTPUT_TITLE):
+            needs_cuda = 'data-needs="cuda"' in match["attributes"]
+            return match[0]
+        if not (needs_cuda or re.search(r'data-environment="[^"]*\bgpu\b', match["attributes"])):
+            return match[0]
+        if (f"docs/{page}", title) in pinned:
+            date = datetime.date.fromisoformat(gpu["date"])
+            said = (
+                f"Printed on an {gpu['machine']['gpu']} by this project's GPU run of {date.day} {date:%B %Y}; the "
+                "checks fail if the page shows anything else."
+            )
+        else:
+            said = (
+                "From a machine with an NVIDIA GPU, which the checks of every change do not have: no GPU run has "
+                "checked this output as the page shows it yet."
+            )
+        return f'{match[0]}<p class="primer-gpu-note">{said}</p>'
+
+    return BLOCK.sub(note, content)
+
+
 def on_page_content(html, page, config, files):
-    return mark_outputs_and_figures(html)
+    return gpu_notes(mark_outputs_and_figures(html), page.file.src_uri, records.load().get(environments.GPU))
 
 
 def checked_line(page: str, found: dict[str, dict]) -> str | None:

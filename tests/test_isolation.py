@@ -339,6 +339,22 @@ def test_a_page_that_connects_anywhere_but_this_machine_fails_saying_so(project,
     assert seconds < 20  # refused at once, not after a network timeout
 
 
+def test_a_console_commands_python_is_held_to_the_same_network_rule(project):
+    write_page(project, console("python -c \"import socket; socket.getaddrinfo('example.com', 80)\""))
+    result, out, _ = timed(project)
+    result.assert_outcomes(failed=1)
+    assert "a page may connect only to this machine (loopback), not to 'example.com'" in out
+
+
+def test_a_console_commands_python_still_runs_the_sitecustomize_pythonpath_names(project, monkeypatch, tmp_path):
+    """The harness's own sitecustomize comes first on PYTHONPATH; the one it hides still runs after it (the macOS
+    CI job's, which keeps torch on the CPU)."""
+    (tmp_path / "sitecustomize.py").write_text("import os\n\nos.environ['SHADOWED'] = 'ran'\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    write_page(project, console("python -c \"import os; print(os.environ.get('SHADOWED'))\"", "ran\n"))
+    timed(project)[0].assert_outcomes(passed=1)
+
+
 def test_loopback_stays_open(project):
     code = (
         "import socket\n\nserver = socket.create_server(('127.0.0.1', 0))\n"

@@ -2,6 +2,7 @@
 Output blocks and figures they mark, the line under each page."""
 
 import copy
+import re
 
 import pytest
 
@@ -143,3 +144,28 @@ def test_the_line_under_a_page_names_the_versions_that_passed_it():
     assert site_hooks.checked_line(page, failed) is None
     assert site_hooks.checked_line("glossary.md", {REFERENCE: {**reference, "results": {}}}) is None
     assert paths.DOCS.joinpath(page).is_file()
+
+
+def test_a_gpu_output_says_which_run_printed_it_or_that_none_has() -> None:
+    code = '<div class="language-console highlight" data-needs="cuda"><pre><code>$ x</code></pre></div>'
+    output = '<div class="language-text highlight"><span class="filename">Output</span><pre><code>1</code></pre></div>'
+    gpu_block = (
+        '<div class="language-text highlight" data-environment="gpu"><span class="filename">Output on a GPU</span>'
+        "<pre><code>2</code></pre></div>"
+    )
+    plain = '<div class="language-python highlight"><pre><code>print(3)</code></pre></div>' + output
+    page = code + output + gpu_block + plain
+    record = {
+        "date": "2026-11-29",
+        "machine": {"gpu": "NVIDIA H200"},
+        "pinned": {"k": {"page": "docs/p.md", "title": "Output on a GPU", "text": "2\n"}},
+    }
+    noted = site_hooks.gpu_notes(page, "p.md", record)
+    notes = re.findall(r'<p class="primer-gpu-note">([^<]*)</p>', noted)
+    assert notes == [
+        "From a machine with an NVIDIA GPU, which the checks of every change do not have: no GPU run has checked "
+        "this output as the page shows it yet.",
+        "Printed on an NVIDIA H200 by this project's GPU run of 29 November 2026; the checks fail if the page shows "
+        "anything else.",
+    ]
+    assert noted.endswith(plain), "the Output block under a block that needs no GPU gets no note"

@@ -55,10 +55,22 @@ def install() -> None:
 
 
 SITECUSTOMIZE = """\
-import importlib.util, os
+import importlib.util, os, sys
 
-_spec = importlib.util.spec_from_file_location("_primer_audit", os.environ["PRIMER_AUDIT"])
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-_module.install()
+
+def _run(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_run("_primer_audit", os.environ["PRIMER_AUDIT"]).install()
+# Then the sitecustomize this one hides, where PYTHONPATH names one (the macOS CI job's, which keeps torch on the CPU).
+_here = os.path.dirname(os.path.realpath(__file__))
+for _folder in sys.path:
+    _other = os.path.join(_folder or ".", "sitecustomize.py")
+    if os.path.realpath(_folder or ".") != _here and os.path.isfile(_other):
+        _run("_primer_shadowed_sitecustomize", _other)
+        break
 """

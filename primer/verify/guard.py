@@ -4,6 +4,7 @@ README's Python blocks, which pytest-codeblocks runs."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -43,6 +44,25 @@ def _is_python(language: str) -> bool:
 def executed_codeblocks(markdown_file: Path) -> int:
     """How many Python blocks pytest-codeblocks runs in this file."""
     return sum(block.syntax == "python" for block in extract_from_file(markdown_file))
+
+
+def unchecked_readme_blocks(markdown_file: Path) -> list[str]:
+    """`file:line: what` of the README's blocks that would pass unchecked: a Python block a marker skips or lets
+    fail, and output shown right under a Python block without the marker that has pytest-codeblocks compare it."""
+    name, text = markdown_file.name, markdown_file.read_text(encoding="utf-8")
+    problems = [f"{name}: skipfile skips every block"] if "pytest-codeblocks:skipfile" in text else []
+    for block in extract_from_file(markdown_file):
+        if block.syntax == "python" and (block.marks or block.importorskip):
+            problems.append(f"{name}:{block.lineno}: a marker skips this Python block, or lets it fail: it must run")
+    fences = blocks.Fences()(Document(text, str(markdown_file)))
+    for code, shown in itertools.pairwise(fences):
+        if code.language in blocks.PYTHON_LANGUAGES and shown.language in blocks.TEXT_LANGUAGES:
+            if not text[code.end : shown.start].strip():
+                problems.append(
+                    f"{name}:{shown.first_line + 1}: output shown under a Python block without "
+                    "<!--pytest-codeblocks:expected-output--> above it, so nothing compares it"
+                )
+    return problems
 
 
 def hidden_markup(markdown_file: Path, config_file: Path) -> list[str]:
