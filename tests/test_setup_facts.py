@@ -27,12 +27,12 @@ CLAIMS = [
         "PyTorch {reference_torch} and NumPy {reference_numpy}",
     ),
     # NumPy's part: test_the_installed_numpy_needs_the_oldest_python_the_page_names. That the newest torch
-    # installs on the Python before is the page's word alone.
+    # does not install on the Python before either (torch 2.15's Requires-Python) is the page's word alone.
     Claim(
         "docs/setting-up.md",
         "NumPy {reference_numpy_minor} needs Python {python_min} or newer, and {python_max} is the newest Python "
-        "this site is tested with. On Python {python_before_min}, `pip install torch numpy` installs the newest "
-        "torch beside an older NumPy",
+        "this site is tested with. On Python {python_before_min}, `pip install torch numpy` quietly installs "
+        "older releases of both",
     ),
     # Linux: the CUDA build PyPI serves, what it needs, and the index of that build
     Claim("docs/setting-up.md", "PyTorch {reference_torch}'s is a CUDA {linux_cuda} build"),
