@@ -8,15 +8,11 @@ import itertools
 import re
 from pathlib import Path
 
-from pygments.lexers import PythonConsoleLexer, PythonLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
 from pytest_codeblocks.main import extract_from_file
 from sybil import Document
 
 from primer.pages import blocks
-from primer.pages.expand import expand_page, site_markdown
-
-_HIGHLIGHTED = re.compile(r'<div class="language-([^\s"]+)')
+from primer.pages.expand import expand_page
 
 # The raw HTML the pages may hold, with the attributes each may have: a figure with its caption (Material's way to
 # caption an image). Anything else (a <style>, a <script>, a <div> that hides or draws text) is refused.
@@ -28,33 +24,23 @@ _ATTR_LIST = re.compile(r"\{:?[^{}\n]*?(?<![\w-])(?P<key>style|hidden|on\w+)\s*=
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 
 
-def rendered_python_blocks(markdown_file: Path, config_file: Path) -> list[str]:
-    """The language of every Python-highlighted block in the HTML the site's Markdown makes of this file."""
-    html = site_markdown(config_file).convert(markdown_file.read_text(encoding="utf-8"))
-    return [language for language in _HIGHLIGHTED.findall(html) if _is_python(language)]
-
-
-def _is_python(language: str) -> bool:
-    try:
-        return isinstance(get_lexer_by_name(language), (PythonLexer, PythonConsoleLexer))
-    except ClassNotFound:
-        return False
-
-
-def executed_codeblocks(markdown_file: Path) -> int:
-    """How many Python blocks pytest-codeblocks runs in this file."""
-    return sum(block.syntax == "python" for block in extract_from_file(markdown_file))
-
-
 def unchecked_readme_blocks(markdown_file: Path) -> list[str]:
-    """`file:line: what` of the README's blocks that would pass unchecked: a Python block a marker skips or lets
-    fail, and output shown right under a Python block without the marker that has pytest-codeblocks compare it."""
+    """`file:line: what` of the README's blocks that would pass unchecked: Python that pytest-codeblocks does not
+    run (a fence other than ```python, a block a marker skips or lets fail), and output shown right under a Python
+    block without the marker that has pytest-codeblocks compare it."""
     name, text = markdown_file.name, markdown_file.read_text(encoding="utf-8")
     problems = [f"{name}: skipfile skips every block"] if "pytest-codeblocks:skipfile" in text else []
     for block in extract_from_file(markdown_file):
         if block.syntax == "python" and (block.marks or block.importorskip):
             problems.append(f"{name}:{block.lineno}: a marker skips this Python block, or lets it fail: it must run")
     fences = blocks.Fences()(Document(text, str(markdown_file)))
+    for fence in fences:
+        if fence.language != "python" and (
+            fence.language in blocks.PYTHON_LANGUAGES or blocks.unrunnable(fence.language)
+        ):
+            problems.append(
+                f"{name}:{fence.first_line + 1}: a {fence.language} block, which pytest-codeblocks does not run"
+            )
     for code, shown in itertools.pairwise(fences):
         if code.language in blocks.PYTHON_LANGUAGES and shown.language in blocks.TEXT_LANGUAGES:
             if not text[code.end : shown.start].strip():
