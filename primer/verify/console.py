@@ -7,14 +7,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock
 
 from . import audit, run
 from .process import kill_tree
 from .results import Run
 
 SHOWN_ON_FAILURE = 3000  # characters of each stream a failure message shows
+# Console commands run one at a time on a machine, whatever runs them: a command may take a fixed port, as torchrun
+# --standalone does in PyTorch 2.0.1 (29400), and two pages' commands at once would meet on it.
+ONE_AT_A_TIME = Path(tempfile.gettempdir()) / "primer-console-commands.lock"
 
 
 @dataclass
@@ -44,6 +50,12 @@ def run_commands(commands: list[str], scratch: Path, environ: dict[str, str], *,
         "PRIMER_RAN_LOG": str(log),
         "PRIMER_AUDIT": audit.__file__,
     }
+    with FileLock(ONE_AT_A_TIME):
+        result, failure = _run(commands, scratch, env, timeout)
+    return Commands(result, failure, set(log.read_text(encoding="utf-8").split()))
+
+
+def _run(commands: list[str], scratch: Path, env: dict[str, str], timeout: float) -> tuple[Run, str | None]:
     result, failure = Run(), None
     for command in commands:
         process = subprocess.Popen(
@@ -78,4 +90,4 @@ def run_commands(commands: list[str], scratch: Path, environ: dict[str, str], *,
             shown = "".join(f"\n{name}:\n{text[-SHOWN_ON_FAILURE:]}" for name, text in streams if text)
             failure = f"`{command}` exited with {process.returncode}{shown}"
             break
-    return Commands(result, failure, set(log.read_text(encoding="utf-8").split()))
+    return result, failure
