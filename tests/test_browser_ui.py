@@ -73,3 +73,55 @@ def test_screenshots_show_the_page_in_its_color_scheme(site, scheme):
             background, ink = background_and_ink(image.convert("L").crop(UNDER_THE_HEADER).histogram())
         assert background in BACKGROUND[scheme], f"{file.name}: the background is gray {background}"
         assert ink > 0.01, f"{file.name}: only {ink:.1%} of it stands out from the background: is the page shown?"
+
+
+# Each group of variant outputs at each size: whether its labels overflow their row (some hidden behind the
+# scroll arrows), and for each tab, opened in turn, whether it shows an error raised on purpose and the color of
+# the group's rule and of the rule an error's block has on its own.
+OUTPUT_TABS_JS = """
+() => [...document.querySelectorAll('article .highlight + .tabbed-set')]
+  .filter(set => set.querySelector('.primer-output'))
+  .map(set => {
+    const row = set.querySelector(':scope > .tabbed-labels');
+    const tabs = [...row.querySelectorAll(':scope > label')].map((label, index) => {
+      set.querySelectorAll(':scope > input')[index].checked = true;
+      const block = set.querySelectorAll(':scope > .tabbed-content > .tabbed-block')[index];
+      return {label: label.innerText, raises: !!block.querySelector('.primer-raises'),
+              rule: getComputedStyle(set).borderLeftColor};
+    });
+    set.querySelector(':scope > input').checked = true;
+    return {overflow: row.scrollWidth - row.clientWidth, tabs};
+  })
+"""
+
+
+@pytest.mark.parametrize("path", ["/setting-up/", "/gpu-platforms/"])
+def test_variant_output_tabs_show_every_label_and_an_errors_rule(site, path):
+    """Every tab of a group of variant outputs is in sight at both sizes (its labels wrap rather than scroll), and
+    the group's rule is red while the open tab shows an error raised on purpose, as a single block's is."""
+    problems = []
+    with browser.visit(site, path) as (page, _):
+        raises_color = page.evaluate("getComputedStyle(document.body).getPropertyValue('--primer-raises-color').trim()")
+        red = page.evaluate(
+            "color => { const e = document.createElement('i'); e.style.color = color; document.body.append(e);"
+            " const c = getComputedStyle(e).color; e.remove(); return c; }",
+            raises_color,
+        )
+        original = page.viewport_size
+        try:
+            for size, viewport in browser.SIZES.items():
+                page.set_viewport_size(viewport)
+                groups = page.evaluate(OUTPUT_TABS_JS)
+                assert groups, f"{path}: no group of variant outputs"
+                for group in groups:
+                    labels = [tab["label"] for tab in group["tabs"]]
+                    if group["overflow"] > 1:
+                        problems.append(f"{size}: the tabs {labels} do not fit their row ({group['overflow']} px more)")
+                    problems += [
+                        f"{size}: the tab {tab['label']!r} is drawn with the rule {tab['rule']} (an error's is {red})"
+                        for tab in group["tabs"]
+                        if (tab["rule"] == red) != tab["raises"]
+                    ]
+        finally:
+            page.set_viewport_size(original)
+    assert not problems, f"{path}: " + f"\n{path}: ".join(problems)
