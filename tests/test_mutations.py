@@ -310,17 +310,17 @@ def duration_rule_too_wide(project: Path) -> list[str]:
 
 def write_from_c_into_the_project(project: Path) -> list[str]:
     """Hermetic: torch.save writes from C into the project."""
-    target = (project / "docs" / "saved.md").resolve()
+    target = (project / "docs" / "saved.pt").resolve()
     page = fault_page(project, "write", python_fence(f"import torch\n\ntorch.save(torch.zeros(1), {str(target)!r})\n"))
-    return [f"{page}: while this page ran, these files of the project changed: docs/saved.md"]
+    return [f"{page}: while this page ran, these files of the project changed: docs/saved.pt"]
 
 
 def file_left_for_the_next_page(project: Path) -> list[str]:
     """Hermetic: a page that passes only after another left a file in its HOME's cache."""
     cache = "import pathlib\n\ncache = pathlib.Path.home() / '.cache'\n"
-    fault_page(project, "a-leaves", python_fence(cache + "cache.mkdir()\n(cache / 'left').touch()\n"))
+    fault_page(project, "a-leaves", python_fence(cache + "cache.mkdir(exist_ok=True)\n(cache / 'left').touch()\n"))
     page = fault_page(project, "b-finds", python_fence(cache + "print((cache / 'left').exists())\n", "True\n"))
-    return [f"{page}:3 (code: {page}:4-6): the Output block differs"]
+    return [f"{page}:3 (code: {page}:4-7): the Output block differs"]
 
 
 def untitled_output(project: Path) -> list[str]:
@@ -344,7 +344,7 @@ def page_reaches_the_network(project: Path) -> list[str]:
 
 def process_left_running(project: Path) -> list[str]:
     """Running: a block that leaves a process that prints later."""
-    code = "import subprocess\n\nsubprocess.Popen(['bash', '-c', 'sleep 1; echo late'])\n"
+    code = "import subprocess\n\nchild = subprocess.Popen(['bash', '-c', 'sleep 1; echo late'])\n"
     page = fault_page(project, "left", python_fence(code) + "\n" + python_fence("print(1)\n", "1\n"))
     return [f"{page}:3 (code: {page}:4-6) left process"]
 

@@ -113,6 +113,7 @@ class PageSession:
             open(fd, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False) for fd in (1, 2)
         )
         self._threads = set(threading.enumerate())
+        self._processes: set[str] = set()
         # What the process holds before the page (torch, the harness) is left out of the collections after each
         # block (see run): they walk the page's own objects only, not the whole heap again (about 0.1 s each).
         gc.freeze()
@@ -156,8 +157,12 @@ class PageSession:
                 sys.displayhook = hook
                 gc.collect()  # what this block left to the collector warns now (ResourceWarning), not in a later block
         _flush()
-        threads = [f"thread {thread.name}" for thread in threading.enumerate() if thread not in self._threads]
-        return report(displayed, error, threads + _processes())
+        # What this block left running (each said once, at the block that left it).
+        threads = [thread for thread in threading.enumerate() if thread not in self._threads]
+        processes = [process for process in _processes() if process not in self._processes]
+        self._threads.update(threads)
+        self._processes.update(processes)
+        return report(displayed, error, [f"thread {thread.name}" for thread in threads] + processes)
 
 
 def _processes() -> list[str]:
