@@ -149,8 +149,8 @@ def chapter_without_notebook(project: Path) -> list[str]:
     edit(
         project,
         "mkdocs.yml",
-        "      - A.9 Training on GPUs: gpu-training.md\n",
-        "      - A.9 Training on GPUs: gpu-training.md\n      - A.10 New: new-chapter.md\n",
+        "      - A.9 Optimizing training performance with GPUs: gpu-training.md\n",
+        "      - A.9 Optimizing training performance with GPUs: gpu-training.md\n      - A.10 New: new-chapter.md\n",
     )
     return ["docs/notebooks/new-chapter.ipynb is missing: run `uv run dev.py generate`"]
 
