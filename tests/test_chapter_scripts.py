@@ -22,14 +22,14 @@ from primer.chapters import chapters
 from primer.generate import chapter_code
 from primer.pages.blocks import PythonBlock, example_blocks
 from primer.pages.expand import expand_page
-from primer.verify import outputs, run
+from primer.verify import outputs, page_process
 
 SEPARATOR = "----- primer: next cell -----"
 LAUNCHER = f"""\
 def _primer_run(path):  # in a function, so that the script's namespace holds nothing of the launcher's
     import re, sys, warnings
 
-{textwrap.indent(inspect.getsource(run.show_warning), "    ")}
+{textwrap.indent(inspect.getsource(page_process.show_warning), "    ")}
     warnings.simplefilter("always")
     warnings.showwarning = show_warning
     sys.argv = [path]

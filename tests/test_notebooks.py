@@ -25,7 +25,7 @@ from traitlets import default
 from primer.chapters import chapters
 from primer.generate import notebooks
 from primer.pages.expand import location
-from primer.verify import outputs, run
+from primer.verify import outputs, page_process
 
 # Run before the notebook's own cells, not part of it: every warning shown, also those Python hides by
 # default, the way the page's check shows it (its own function: `Name: message`). And tracebacks as Python
@@ -33,7 +33,7 @@ from primer.verify import outputs, run
 # parses the source file of every frame (1-2 s of CPU for an error raised deep in torch, as on common-errors).
 PREAMBLE = f"""\
 import sys, warnings
-{inspect.getsource(run.show_warning)}
+{inspect.getsource(page_process.show_warning)}
 warnings.simplefilter("always")
 warnings.showwarning = show_warning
 get_ipython().run_line_magic("xmode", "Plain")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import audit, run
+from . import audit, page_process
 from .process import kill_tree
 from .results import Run
 
@@ -69,7 +69,7 @@ def _run(commands: list[str], scratch: Path, env: dict[str, str], timeout: float
             encoding="utf-8",
             errors="replace",
             start_new_session=True,
-            preexec_fn=run.limit_resources if os.name == "posix" else None,
+            preexec_fn=page_process.limit_resources if os.name == "posix" else None,
         )
         try:
             stdout, stderr = process.communicate(timeout=timeout)

@@ -1,5 +1,5 @@
-"""The harness's side of each page's process (run.py is the process's side): start it, send it blocks, read what
-it prints from pipes the harness owns, and end it with everything it started, every wait within a limit.
+"""The harness's side of each page's process (page_process.py is the process itself): start it, send it blocks,
+read what it prints from pipes the harness owns, and end it with everything it started, every wait within a limit.
 
 The page process gets three descriptors, the same way on every OS: its stdout and stderr (pipes whose read ends
 the harness holds) and its end of a socket pair, over which blocks go out and reports (an error, a displayed value,
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from primer.pages.blocks import Tab
 
-from . import results, run, target
+from . import page_process, results, target
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -45,7 +45,7 @@ _COMMAND = (
     sys.executable,
     "-c",
     f"import sys; sys.path.insert(1, {str(Path(__file__).parents[2])!r}); "
-    "from primer.verify.run import main; main(sys.argv[1:])",
+    "from primer.verify.page_process import main; main(sys.argv[1:])",
 )
 
 
@@ -108,7 +108,7 @@ class Launcher:
     def prestart(self, project: Path) -> None:
         """Start the zygote now, so that it imports torch while pytest collects; the first page waits for it. One
         zygote serves every project a run checks (a page process takes its project from its start)."""
-        if run.FORKS and (self._zygote is None or self._zygote.poll() is not None):
+        if page_process.FORKS and (self._zygote is None or self._zygote.poll() is not None):
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             with theirs:
                 self._zygote = subprocess.Popen(
@@ -124,16 +124,16 @@ class Launcher:
 
     def facts(self) -> dict:
         """The facts of the machine the pages run on (target.machine_facts), from the zygote where there is one."""
-        if not run.FORKS:
+        if not page_process.FORKS:
             return target.machine_facts()
         self.prestart(Path.cwd())
         return self._ask({"facts": True})
 
-    def start(self, start: run.Start, fds: tuple[int, int], connection: socket.socket):
+    def start(self, start: page_process.Start, fds: tuple[int, int], connection: socket.socket):
         """Start a page process whose stdout and stderr are `fds`, connected to the harness by `connection`; its
         pid, and its Popen where it is not a zygote's child."""
         project = Path(start.root)
-        if not run.FORKS:
+        if not page_process.FORKS:
             windows = sys.platform == "win32"  # which passes no descriptors but the standard streams
             process = subprocess.Popen(
                 [*_COMMAND, "page", json.dumps(vars(start)), "-" if windows else str(connection.fileno())],
@@ -282,7 +282,7 @@ class PageProcess:
         readers, writers = zip(os.pipe(), os.pipe())
         self._pipes = Pipes(readers)
         ours, theirs = socket.socketpair()
-        start = run.Start(str(self.scratch), str(root), self.environ, self.settings.perturb)
+        start = page_process.Start(str(self.scratch), str(root), self.environ, self.settings.perturb)
         try:
             self._pid, self._popen = self.launcher.start(start, writers, theirs)
         finally:
