@@ -254,7 +254,7 @@ for epoch in range(2):
 
 # The page runs, in a shell:
 #   OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=3 ddp_accuracy.py
-#   OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=5 ddp_accuracy.py 2> errors.txt || grep -m1 -o "ZeroDivisionError.*" errors.txt
+#   OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=5 ddp_accuracy.py 2> errors.txt || grep -o "ZeroDivisionError: [a-z ]*zero" errors.txt | sort -u
 
 # %%
 for drop_last in (True, False):
