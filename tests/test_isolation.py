@@ -266,6 +266,14 @@ def test_classes_a_page_defines_live_in_its_main_module_as_a_scripts_do(project)
     timed(project)[0].assert_outcomes(passed=1)
 
 
+def test_a_process_a_command_leaves_outside_its_tree_ends_with_the_command(project):
+    """Found by a review: `setsid cmd &` outlived its console block, its parent reaped before it was looked for."""
+    seconds = f"302.{os.getpid()}"
+    write_page(project, console(f"setsid sleep {seconds} > /dev/null 2>&1 &"))
+    timed(project)[0].assert_outcomes(passed=1)
+    assert not running(f"sleep {seconds}")
+
+
 def test_a_command_whose_process_leaves_its_group_is_still_bounded(project):
     dependencies.only_on("linux", "setsid is a Linux command")
     write_page(project, console("setsid sleep 30"))

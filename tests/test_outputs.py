@@ -134,3 +134,17 @@ def test_a_huge_difference_is_diffed_in_bounded_time() -> None:
     text = outputs.diff("x\n" * 1500, "y\n" * 2_600_000)
     assert time.monotonic() - started < 5
     assert "the diff starts at line 1" in text
+
+
+def test_a_rule_frees_only_its_own_kind_of_value() -> None:
+    """Found by a review: a GPU block (its torch pinned by no lock) freed NumPy's version beside torch's; a full stop
+    after a build was taken for part of it; matplotlib's 3.8.2 passed for a Python version."""
+    gpu = Target("gpu", True, True, torch="2.13.0+cu130", python="3.12.3")
+    shown = "torch 2.11.0+cu130, numpy 2.4.6\n"
+    assert outputs.matches(shown, "torch 2.13.0+cu130, numpy 2.4.6\n", ["torch-version"], gpu, "gpu")
+    assert not outputs.matches(shown, "torch 2.13.0+cu130, numpy 9.9.9\n", ["torch-version"], gpu, "gpu")
+    assert outputs.matches("PyTorch 2.13.0+cu130.\n", "PyTorch 2.13.0+cu130.\n", ["torch-version"], AS_SHOWN)
+    newer = Target(environments.REFERENCE, torch="2.13.0+cu130", python="3.14.1")
+    shown = "Python 3.11.7, matplotlib 3.8.2\n"
+    assert outputs.matches(shown, "Python 3.14.1, matplotlib 3.8.2\n", ["python-version"], newer)
+    assert not outputs.matches(shown, "Python 3.14.1, matplotlib 3.9.0\n", ["python-version"], newer)

@@ -239,7 +239,9 @@ class Refused:
     why: str
 
 
-_TAB = re.compile(r'^(?P<indent>[ ]*)===(?P<flags>[!+]*)[ ]+"(?P<label>[^"]*)"[ ]*$')  # pymdownx.tabbed
+_TAB = re.compile(
+    r'^(?P<indent>[ ]*)===(?P<flags>\+|\+!|!\+|!)?[ ]+"(?P<label>.*?)"[ ]*$'
+)  # as pymdownx.tabbed's START
 _FOLD = re.compile(r"^[ ]*\?\?\?\+?[ ]")  # pymdownx.details: a folded block
 # Languages a reader takes for printed text: a block in one of them right under code reads as its output.
 TEXT_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "output", "pytb", "py3tb"})
@@ -276,10 +278,10 @@ def _in_tabs(lines: list[str], fences: list[Fence]) -> list[Fence]:
             indent = len(line) - len(line.lstrip(" "))
             marker = _TAB.match(line)
             closed = None
-            while open_tabs and open_tabs[-1][0] >= indent:
+            while open_tabs and indent < open_tabs[-1][0] + 4:  # a tab holds the lines indented 4 more than it
                 closed = open_tabs.pop()
             if marker:
-                sibling = closed and closed[0] == indent and "!" not in marker["flags"]
+                sibling = closed and closed[0] == indent and "!" not in (marker["flags"] or "")
                 tab = Tab(closed[1].group, closed[1].index + 1, marker["label"]) if sibling else Tab(groups, 0, "")
                 groups += not sibling
                 open_tabs.append((indent, Tab(tab.group, tab.index, marker["label"])))

@@ -14,7 +14,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from . import audit, page_process
-from .process import kill_tree
+from .process import kill_left, kill_tree
 from .results import Run
 
 SHOWN_ON_FAILURE = 3000  # characters of each stream a failure message shows
@@ -83,6 +83,7 @@ def _run(commands: list[str], scratch: Path, env: dict[str, str], timeout: float
             break
         finally:
             kill_tree(process.pid)  # whatever it left running in the background
+            kill_left(env["HOME"])  # and what left the process tree (`setsid cmd &`): it has the page's HOME
         result.stdout += stdout
         result.stderr += stderr
         if process.returncode != 0:

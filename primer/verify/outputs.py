@@ -32,13 +32,23 @@ class Rule:
     pattern: str
     varies_at: Callable[[Target], bool] = lambda target: True
     running: Callable[[Target], str] | None = None
-    shown: Callable[[str], str | None] | None = None  # given the block's environment, the value it pins
+    shown: Callable[[str], str] | None = None  # given the block's environment, what the value it shows looks like
 
 
-def _locked_torch(environment: str) -> str | None:
-    """The torch uv.lock pins for an environment, with any local build (+cu130, +cpu) the platform's wheel adds."""
+_BUILD = r"\+[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"  # a wheel's local build, +cu130 or +cpu (not a full stop after it)
+
+
+def _locked_torch(environment: str) -> str:
+    """The torch uv.lock pins for an environment, with any local build the platform's wheel adds; where the lock pins
+    none (a GPU machine's own torch), a version with a local build, which NumPy's and Python's never have."""
     version = lock.versions(environment).get("torch", "")
-    return re.escape(version) + r"(?:\+[0-9A-Za-z.]+)?" if version else None
+    return re.escape(version) + f"(?:{_BUILD})?" if version else r"\d+\.\d+\.\d+" + _BUILD
+
+
+def _allowed_python(environment: str) -> str:
+    """A version of a Python the project allows (requires-python), not any 3.x.y (matplotlib 3.9.0)."""
+    minors = "|".join(str(minor) for minor in lock.minors(lock.read()["requires-python"]))
+    return rf"3\.(?:{minors})\.\d+"
 
 
 _TOKEN = r"(?<![\w.+]){}(?![\w+])"  # a value stands alone: not the end of a longer number or word
@@ -48,7 +58,7 @@ RULES: dict[str, Rule] = {
         r"\d+\.\d+\.\d+(?:[+.][0-9A-Za-z]+)*", running=lambda target: target.torch, shown=_locked_torch
     ),
     # platform.python_version(), e.g. 3.11.7: whichever Python 3.11+ runs the examples
-    "python-version": Rule(r"3\.\d+\.\d+", running=lambda target: target.python),
+    "python-version": Rule(r"3\.\d+\.\d+", running=lambda target: target.python, shown=_allowed_python),
     # a measured duration, e.g. 0.0123 s or 12.3 ms: differs from run to run
     "duration": Rule(r"\d+(?:\.\d+)? (?:s|ms|µs|ns)"),
     # whether the machine has a GPU, e.g. torch.cuda.is_available()

@@ -128,12 +128,13 @@ class PageSession:
         """Run a block's code as a reader running it as a notebook cell would see it: every warning shown
         (also those Python hides by default), and the value of a final bare expression displayed. `steps` first
         save or restore the namespace, so that each of a group of alternative tabs starts from the same state."""
-        for step, name in steps:
+        for step, name in steps:  # the names, and the random number generators (objects changed in place stay so)
             if step == "save":
-                self.saved[name] = dict(self.namespace)
+                self.saved[name] = (dict(self.namespace), _random_states())
             else:
                 self.namespace.clear()
-                self.namespace.update(self.saved[name])
+                self.namespace.update(self.saved[name][0])
+                _random_states(self.saved[name][1])
         displayed, error = "", None
 
         def display(value) -> None:
@@ -163,6 +164,21 @@ class PageSession:
         self._threads.update(threads)
         self._processes.update(processes)
         return report(displayed, error, [f"thread {thread.name}" for thread in threads] + processes)
+
+
+def _random_states(states: tuple | None = None) -> tuple:
+    """Python's, NumPy's and torch's random number generator states; with `states`, set them back."""
+    import random
+
+    generators = [(random.getstate, random.setstate)]
+    if numpy := sys.modules.get("numpy"):
+        generators.append((numpy.random.get_state, numpy.random.set_state))
+    if torch := sys.modules.get("torch"):
+        generators.append((torch.random.get_rng_state, torch.random.set_rng_state))
+    if states is not None:
+        for (_, put), state in zip(generators, states, strict=False):
+            put(state)
+    return tuple(get() for get, _ in generators)
 
 
 def _processes() -> list[str]:

@@ -72,6 +72,19 @@ def kill_tree(pid: int) -> None:
         pass
 
 
+def kill_left(home: str) -> None:
+    """Kill the processes a page's console command left outside its process tree (a daemon, `setsid cmd &`, whose
+    parent has ended): they still have the page's own HOME, which no other process has."""
+    import psutil
+
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("HOME") == home:
+                process.kill()
+        except psutil.Error:  # another user's, or ended meanwhile
+            pass
+
+
 def page_environment(folder: Path) -> dict[str, str]:
     """The variables that give a page's processes folders of their own: its HOME, temp and cache folders, so that
     nothing one page leaves there (a download cache, a config file) reaches another."""
@@ -276,6 +289,7 @@ class PageProcess:
         self._connection: Connection | None = None
         self._pipes: Pipes | None = None
         self._tab: Tab | None = None  # the alternative tab the last block ran in
+        self._first = 0  # the first tab of its group that ran
         self.ended: str | None = None  # why the process is gone, for the blocks after the one that ended it
 
     def _begin(self, root: Path) -> None:
@@ -292,15 +306,16 @@ class PageProcess:
         self._connection = Connection(ours.detach())
 
     def _steps(self, alternative: Tab | None) -> list[list[str]]:
-        """Each tab of alternative code starts from the state before the group; the page goes on from the first."""
+        """Each tab of alternative code starts from the state before the group; the page goes on from the first tab
+        that ran here (the one it opens on, unless it needs another machine)."""
         steps, now = [], self._tab
         if now and (alternative is None or alternative.group != now.group):
-            steps += [["restore", "chosen"]] if now.index else []
+            steps += [["restore", "chosen"]] if now.index != self._first else []
             now = None
         if alternative and now is None:
-            steps += [["save", "before"], ["save", "chosen"]]
+            steps, self._first = [*steps, ["save", "before"]], alternative.index
         elif alternative and alternative.index != now.index:
-            steps += ([["save", "chosen"]] if now.index == 0 else []) + [["restore", "before"]]
+            steps += ([["save", "chosen"]] if now.index == self._first else []) + [["restore", "before"]]
         self._tab = alternative
         return steps
 
@@ -308,10 +323,10 @@ class PageProcess:
         """Run a block's compiled code in the page's process (started at its first block)."""
         if self.ended:
             raise PageProcessError(self.ended)
-        if self._connection is None:
-            self._begin(root)
         deadline = time.monotonic() + self.timeout
         try:
+            if self._connection is None:
+                self._begin(root)
             self._connection.send_bytes(json.dumps({"code": code.hex(), "steps": self._steps(alternative)}).encode())
             while not self._pipes.wait(self._connection, deadline - time.monotonic()):
                 if time.monotonic() >= deadline:
