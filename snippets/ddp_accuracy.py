@@ -8,6 +8,8 @@ runs it with 3 and with 5 processes.
 """
 
 # --8<-- [start:imports]
+import gc
+
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
@@ -56,6 +58,7 @@ def main():
     accuracy = compute_accuracy(model, train_loader)
     if rank == 0:
         print(f"rank 0: training accuracy {accuracy:.2f}")
+    gc.collect()  # before leaving the group: Gloo can abort at exit otherwise (see GPUs on every platform)
     dist.destroy_process_group()
 
 
