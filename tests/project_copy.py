@@ -8,19 +8,12 @@ import subprocess
 from pathlib import Path
 
 from primer.paths import ROOT
+from primer.verify.page import git_files
 
 
 def project_files() -> list[str]:
     """The project's files, relative to its root: those git tracks, and new ones it does not ignore."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return sorted({name for name in listed.split("\0") if name and (ROOT / name).is_file()})  # not deleted ones
+    return sorted({name for name in git_files(ROOT) if (ROOT / name).is_file()})  # not deleted ones
 
 
 def copy_project(destination: Path) -> Path:

@@ -200,23 +200,28 @@ class PageChecks:
         return Comparison(document, block, where, self.settings)(commands.run)
 
 
-def project_files(root: Path) -> dict[str, tuple[int, int] | None]:
-    """The project's files as git lists them (tracked, and untracked but not ignored) and what of `.git` decides
-    what git does (HEAD, config, hooks; not what git itself and other worktrees write all the time), each with its
-    size and time of change: one cheap look, not a walk of the environments."""
+def git_files(root: Path) -> list[str]:
+    """The project's files as git lists them: tracked, and untracked but not ignored (deleted ones too), relative to
+    `root`; none outside a git checkout."""
     try:
         listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            timeout=60,
         ).stdout.decode(errors="replace")
     except OSError:
-        listed = ""
-    paths = [path for path in listed.split("\0") if path] + [".git/HEAD", ".git/config"]
-    for folder in ("hooks", "info"):
-        paths += (
-            [f".git/{folder}/{name}" for name in sorted(os.listdir(root / ".git" / folder))]
-            if (root / ".git" / folder).is_dir()
-            else []
-        )
+        return []
+    return [path for path in listed.split("\0") if path]
+
+
+def project_files(root: Path) -> dict[str, tuple[int, int] | None]:
+    """The project's files (git_files) and what of `.git` decides what git does (HEAD, config, hooks; not what git
+    itself and other worktrees write all the time), each with its size and time of change: one cheap look, not a
+    walk of the environments."""
+    paths = [*git_files(root), ".git/HEAD", ".git/config"]
+    for folder in (root / ".git" / "hooks", root / ".git" / "info"):
+        paths += [f".git/{folder.name}/{name}" for name in sorted(os.listdir(folder))] if folder.is_dir() else []
     state = {}
     for path in paths:
         try:
