@@ -157,10 +157,10 @@ def on_page_markdown(markdown, page, config, files):
     return chapter_start(markdown, found, colab_url(config.edit_uri, found)) if found else markdown
 
 
-# A code block as Python-Markdown and Pygments write it, with the title superfences gives it.
-TITLED_BLOCK = re.compile(
+# A code block as Python-Markdown and Pygments write it, with the title superfences gives it where it has one.
+BLOCK = re.compile(
     r'<div class="(?P<classes>[^"]*\bhighlight\b[^"]*)"(?P<attributes>[^>]*)>'
-    r'<span class="filename">(?P<title>[^<]*)</span>(?P<pre><pre>.*?</pre>)',
+    r'(?:<span class="filename">(?P<title>[^<]*)</span>)?(?P<pre><pre>.*?</pre>)</div>',
     re.DOTALL,
 )
 TAG = re.compile(r"<[^>]+>")
@@ -173,7 +173,7 @@ def raises(code_html: str) -> bool:
 
 
 def _mark_output(match: re.Match) -> str:
-    title = html.unescape(match["title"])
+    title = html.unescape(match["title"] or "")
     if not (title == OUTPUT_TITLE or title.startswith(OUTPUT_TITLE + " ")):
         return match[0]
     classes = ["primer-output"]
@@ -183,7 +183,7 @@ def _mark_output(match: re.Match) -> str:
         classes.append("primer-raises")
     return (
         f'<div class="{match["classes"]} {" ".join(classes)}"{match["attributes"]}>'
-        f'<span class="filename">{match["title"]}</span>{match["pre"]}'
+        f'<span class="filename">{match["title"]}</span>{match["pre"]}</div>'
     )
 
 
@@ -193,17 +193,10 @@ FIGURE = re.compile(r'<img (?P<before>[^>]*)src="(?P<src>[^"]+\.svg)"(?P<after>[
 def mark_outputs_and_figures(content: str) -> str:
     """The page's HTML with its Output blocks marked (`primer-output`, and `primer-stderr` or `primer-raises`)
     and each figure a link to itself, which opens it full size."""
-    content = TITLED_BLOCK.sub(_mark_output, content)
+    content = BLOCK.sub(_mark_output, content)
     return FIGURE.sub(
         lambda m: f'<a class="primer-figure" href="{m["src"]}" title="Open the figure full size">{m[0]}</a>', content
     )
-
-
-BLOCK = re.compile(
-    r'<div class="[^"]*\bhighlight\b[^"]*"(?P<attributes>[^>]*)>'
-    r'(?:<span class="filename">(?P<title>[^<]*)</span>)?<pre>.*?</pre></div>',
-    re.DOTALL,
-)
 
 
 def gpu_notes(content: str, page: str, gpu: dict | None) -> str:
